@@ -1,0 +1,1 @@
+"""kg: an offline knowledge-graph builder for blog discourse."""

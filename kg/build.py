@@ -1,0 +1,361 @@
+"""Extractions become RDF: one named graph per document and one for the corpus.
+
+Input: :class:`~kg.model.Extraction` values, their texts, and the corpus
+:class:`~kg.resolve.Resolution`. Output: N-Triples lines (``str``, without the final
+dot) per named graph: the bulk form that :mod:`kg.store` loads and :mod:`kg.export`
+serialises, written without creating a Python object per RDF term.
+
+Model (vocabularies of DESIGN.md §5; our own terms in ``ontology/kg.ttl``):
+
+- a post is ``sioc:Post``/``sioct:BlogPost`` with ``dcterms:title``, ``dcterms:date``,
+  ``dcterms:creator``; a comment is ``sioct:Comment`` with ``sioc:reply_of``;
+- the text is a ``nif:Context``; every supporting span is a ``nif:Phrase`` with
+  ``nif:beginIndex``/``nif:endIndex``/``nif:anchorOf``, linked to its ``nif:Sentence``;
+  a mention links its entity by ``itsrdf:taIdentRef``;
+- a citation is a ``cito:Citation`` (citing entity, cited entity, CiTO characterisation,
+  ``kg:evidence`` span) and is also asserted directly (``<post> cito:cites <work>``);
+- an affiliation is an ``org:Membership`` with evidence, plus ``org:memberOf``;
+- authorship is ``dcterms:creator`` with a ``prov:Attribution`` that carries the evidence;
+- entity descriptions (types, names, aliases) are corpus-wide, in the corpus graph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from kg.model import Citation, Extraction, Span
+from kg.namespaces import (
+    CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, mint_iri, slugify,
+)
+from kg.resolve import Resolution, concept_key, normalise
+
+#: CiTO characterisation of each citation kind.
+CITO_PROPERTY = {
+    "cites": CITO.cites,
+    "quotes": CITO.includesQuotationFrom,
+    "credits": CITO.credits,
+    "pingback": CITO.linksTo,
+    "replies_to": CITO.repliesTo,
+    "links_to": CITO.linksTo,
+    "agrees": CITO.agreesWith,
+    "disagrees": CITO.disagreesWith,
+    "critiques": CITO.critiques,
+}
+
+_TYPE = f"<{RDF.type}>"
+_ECHARS = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
+
+
+def iri(value: str) -> str:
+    """An N-Triples IRI term; characters IRIs forbid are percent-encoded.
+
+    >>> iri("https://example.org/a b")
+    '<https://example.org/a%20b>'
+    """
+    if _IRI_BAD.search(value):
+        value = _IRI_BAD.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), value)
+    return f"<{value}>"
+
+
+def literal(value: str, datatype: str | None = None) -> str:
+    r"""An N-Triples literal term, escaped.
+
+    >>> literal('say "hi"\n')
+    '"say \\"hi\\"\\n"'
+    >>> literal("3", str(XSD.integer))
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    if _NEEDS_ESCAPE.search(value):
+        value = _NEEDS_ESCAPE.sub(lambda m: _ECHARS.get(m.group(0)) or f"\\u{ord(m.group(0)):04X}", value)
+    # Lone surrogates cannot be encoded; they never come from strict decoding, but a
+    # hostile JSON cache could carry them.
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return f'"{value}"' if datatype is None else f'"{value}"^^<{datatype}>'
+
+
+def integer(value: int) -> str:
+    return f'"{value}"^^<{XSD.nonNegativeInteger}>'
+
+
+class Minter:
+    """IRIs of one corpus under a base IRI."""
+
+    def __init__(self, base: str, resolution: Resolution):
+        self.base = base
+        self.resolution = resolution
+
+    def doc_path(self, doc_id: str) -> str:
+        return "/".join(slugify(part) for part in re.split(r"[/#]", doc_id) if part)
+
+    def graph(self, doc_id: str) -> str:
+        return f"{self.base}graph/{self.doc_path(doc_id)}"
+
+    def corpus_graph(self) -> str:
+        return f"{self.base}graph/corpus"
+
+    def post(self, doc_id: str) -> str:
+        return f"{self.base}post/{self.doc_path(doc_id)}"
+
+    def entity(self, kind: str, doc_id: str, name: str) -> str:
+        canonical = self.resolution.canonical(kind, doc_id, name)
+        if kind == "concept":
+            return mint_iri(self.base, "concept", concept_key(canonical) or canonical)
+        return mint_iri(self.base, kind, canonical)
+
+    def concept_scheme(self) -> str:
+        return f"{self.base}concepts"
+
+
+def document_triples(ex: Extraction, text: str, minter: Minter) -> list[str]:
+    """The triples of one document's named graph, as N-Triples lines without the final dot."""
+    return _DocumentWriter(ex, text, minter).triples()
+
+
+class _DocumentWriter:
+    def __init__(self, ex: Extraction, text: str, minter: Minter):
+        self.ex = ex
+        self.text = text
+        self.m = minter
+        self.post = minter.post(ex.doc_id)
+        self.context = f"{self.post}/text"
+        self.starts = [s.start for s in ex.sentences]
+        self.spans_written: set[tuple[int, int]] = set()
+        self.sentences_written: set[tuple[int, int]] = set()
+        self.out: list[str] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.out.append(f"{s} {p} {o}")
+
+    def triples(self) -> list[str]:
+        ex, P = self.ex, iri(self.post)
+        add = self.add
+        add(P, _TYPE, iri(SIOC.Post))
+        add(P, _TYPE, iri(SIOCT.BlogPost))
+        add(P, iri(DCTERMS.source), literal(ex.source))
+        add(P, iri(KG.documentName), literal(ex.document))
+        add(P, iri(KG.text), iri(self.context))
+        if ex.title:
+            add(P, iri(DCTERMS.title), literal(ex.title))
+        if ex.post_date:
+            add(P, iri(DCTERMS.date), literal(ex.post_date, str(XSD.date)))
+        if ex.url:
+            add(P, iri(FOAF.page), iri(ex.url))
+        C = iri(self.context)
+        add(C, _TYPE, iri(NIF.Context))
+        add(C, iri(NIF.isString), literal(self.text))
+        add(C, iri(NIF.beginIndex), integer(0))
+        add(C, iri(NIF.endIndex), integer(len(self.text)))
+        add(C, iri(NIF.sourceUrl), P)
+        if ex.post_author:
+            person = iri(self.m.entity("person", ex.doc_id, ex.post_author))
+            add(P, iri(DCTERMS.creator), person)
+            self._attribution(P, f"{self.post}/attribution", person, ex.author_evidence)
+        self._comments()
+        self._entities()
+        self._citations()
+        self._affiliations()
+        return sorted(set(self.out))
+
+    # -- spans -----------------------------------------------------------------------
+
+    def span(self, span: Span, entity: str | None = None) -> str:
+        """The IRI of a text span (written once), optionally linked to an entity."""
+        node = f"{self.context}#char={span.start},{span.end}"
+        N = iri(node)
+        if (span.start, span.end) not in self.spans_written:
+            self.spans_written.add((span.start, span.end))
+            self.add(N, _TYPE, iri(NIF.Phrase))
+            self.add(N, iri(NIF.referenceContext), iri(self.context))
+            self.add(N, iri(NIF.beginIndex), integer(span.start))
+            self.add(N, iri(NIF.endIndex), integer(span.end))
+            self.add(N, iri(NIF.anchorOf), literal(span.of(self.text)))
+            sentence = self.sentence(span)
+            if sentence is not None:
+                self.add(N, iri(NIF.sentence), iri(sentence))
+        if entity is not None:
+            self.add(N, iri(ITSRDF.taIdentRef), entity)
+        return N
+
+    def sentence(self, span: Span) -> str | None:
+        k = bisect.bisect_right(self.starts, span.start) - 1
+        if k < 0:
+            return None
+        sent = self.ex.sentences[k]
+        node = f"{self.context}#char={sent.start},{sent.end}"
+        if (sent.start, sent.end) not in self.sentences_written:
+            self.sentences_written.add((sent.start, sent.end))
+            N = iri(node)
+            self.add(N, _TYPE, iri(NIF.Sentence))
+            self.add(N, iri(NIF.referenceContext), iri(self.context))
+            self.add(N, iri(NIF.beginIndex), integer(sent.start))
+            self.add(N, iri(NIF.endIndex), integer(sent.end))
+            self.add(N, iri(NIF.anchorOf), literal(sent.of(self.text)))
+        return node
+
+    def _attribution(self, subject: str, node: str, agent: str, evidence: Span | None) -> None:
+        A = iri(node)
+        self.add(subject, iri(PROV.qualifiedAttribution), A)
+        self.add(A, _TYPE, iri(PROV.Attribution))
+        self.add(A, iri(PROV.agent), agent)
+        if evidence is not None:
+            self.add(A, iri(KG.evidence), self.span(evidence))
+
+    # -- parts -----------------------------------------------------------------------
+
+    def _comments(self) -> None:
+        ex = self.ex
+        for c in ex.comments:
+            node = f"{self.post}/comment/{c.n}"
+            N = iri(node)
+            self.add(N, _TYPE, iri(SIOC.Post))
+            self.add(N, _TYPE, iri(SIOCT.Comment))
+            self.add(N, iri(KG.position), integer(c.n))
+            self.add(N, iri(KG.commentKind), literal(c.kind))
+            self.add(N, iri(SIOC.has_container), iri(self.post))
+            parent = iri(f"{self.post}/comment/{c.parent + 1}") if c.parent is not None else iri(self.post)
+            self.add(N, iri(SIOC.reply_of), parent)
+            self.add(N, iri(KG.textSpan), self.span(c.body))
+            if c.first_words:
+                self.add(N, iri(KG.firstWords), literal(c.first_words))
+            if c.date:
+                self.add(N, iri(DCTERMS.date), literal(c.date, str(XSD.date)))
+            if c.url:
+                self.add(N, iri(SIOC.links_to), iri(c.url))
+            if c.author:
+                kind = self._kind_of(c.author)
+                agent = iri(self.m.entity(kind, ex.doc_id, c.author))
+                self.add(N, iri(DCTERMS.creator), agent)
+                self._attribution(N, f"{node}/attribution", agent, c.author_evidence)
+
+    def _kind_of(self, name: str) -> str:
+        key = normalise(name)
+        if any(normalise(o.name) == key for o in self.ex.organisations) and not any(
+            normalise(p.name) == key for p in self.ex.persons
+        ):
+            return "organisation"
+        return "person"
+
+    def _entities(self) -> None:
+        ex = self.ex
+        P = iri(self.post)
+        for kind, items in (("person", ex.persons), ("organisation", ex.organisations),
+                            ("concept", ex.concepts), ("work", ex.works)):
+            for e in items:
+                E = iri(self.m.entity(kind, ex.doc_id, e.name))
+                self.add(P, iri(KG.mentions), E)
+                if kind == "concept":
+                    self.add(P, iri(DCTERMS.subject), E)
+                for span in e.mentions:
+                    self.span(span, E)
+                if kind == "work":
+                    if e.creator:
+                        self.add(E, iri(DCTERMS.creator), iri(self.m.entity("person", ex.doc_id, e.creator)))
+                    if e.publisher:
+                        self.add(E, iri(DCTERMS.publisher), iri(self.m.entity("organisation", ex.doc_id, e.publisher)))
+
+    def _source(self, source: str) -> str:
+        return iri(self.post) if source == "post" else iri(f"{self.post}/comment/{source.split(':', 1)[1]}")
+
+    def _citations(self) -> None:
+        ex = self.ex
+        for i, c in enumerate(_sorted_citations(ex.citations), 1):
+            node = iri(f"{self.post}/citation/{i}")
+            prop = iri(CITO_PROPERTY[c.kind])
+            citing = self._source(c.source)
+            targets = self._targets(c)
+            if c.kind == "pingback":
+                # The linking page cites this post: it is the citing entity, made by the
+                # site or person the pingback names.
+                citing, cited, extra = targets[0], iri(self.post), []
+                maker = targets[1] if len(targets) > 1 else None
+                if maker is not None and c.to_work:
+                    rel = DCTERMS.creator if c.to_person else DCTERMS.publisher
+                    self.add(citing, iri(rel), maker)
+            else:
+                cited, extra = targets[0], targets[1:]
+            self.add(node, _TYPE, iri(CITO.Citation))
+            self.add(node, iri(CITO.hasCitingEntity), citing)
+            self.add(node, iri(CITO.hasCitedEntity), cited)
+            self.add(node, iri(CITO.hasCitationCharacterization), prop)
+            self.add(node, iri(KG.citationKind), literal(c.kind))
+            self.add(node, iri(KG.evidence), self.span(c.evidence))
+            for other in extra:
+                self.add(node, iri(KG.alsoCites), other)
+            self.add(citing, prop, cited)
+
+    def _targets(self, c: Citation) -> list[str]:
+        doc = self.ex.doc_id
+        out = []
+        if c.to_work:
+            out.append(iri(self.m.entity("work", doc, c.to_work)))
+        if c.to_person:
+            out.append(iri(self.m.entity("person", doc, c.to_person)))
+        if c.to_org:
+            out.append(iri(self.m.entity("organisation", doc, c.to_org)))
+        return out
+
+    def _affiliations(self) -> None:
+        ex = self.ex
+        for i, a in enumerate(ex.affiliations, 1):
+            node = iri(f"{self.post}/membership/{i}")
+            person = iri(self.m.entity("person", ex.doc_id, a.person))
+            org = iri(self.m.entity("organisation", ex.doc_id, a.org))
+            self.add(node, _TYPE, iri(ORG.Membership))
+            self.add(node, iri(ORG.member), person)
+            self.add(node, iri(ORG.organization), org)
+            if a.role:
+                self.add(node, iri(KG.roleLabel), literal(a.role))
+            self.add(node, iri(KG.evidence), self.span(a.evidence))
+            self.add(person, iri(ORG.memberOf), org)
+
+
+def _sorted_citations(citations: Iterable[Citation]) -> list[Citation]:
+    return sorted(citations, key=lambda c: (c.evidence.start, c.evidence.end, c.source, c.kind,
+                                            c.to_work or "", c.to_person or "", c.to_org or ""))
+
+
+def corpus_triples(resolution: Resolution, minter: Minter) -> list[str]:
+    """The corpus graph: one description per entity (types, names, aliases)."""
+    out: list[str] = []
+
+    def add(s: str, p: str, o: str) -> None:
+        out.append(f"{s} {p} {o}")
+
+    scheme = iri(minter.concept_scheme())
+    add(scheme, _TYPE, iri(SKOS.ConceptScheme))
+    add(scheme, iri(SKOS.prefLabel), literal("Concepts of the corpus"))
+    for (kind, key), entity in sorted(resolution.entities.items()):
+        name = entity.name
+        node = iri(mint_iri(minter.base, kind, key if kind == "concept" else name))
+        add(node, iri(RDFS.label), literal(name))
+        if kind == "person":
+            add(node, _TYPE, iri(FOAF.Person))
+            add(node, iri(FOAF.name), literal(name))
+        elif kind == "organisation":
+            add(node, _TYPE, iri(FOAF.Organization))
+            add(node, _TYPE, iri(ORG.Organization))
+            add(node, iri(FOAF.name), literal(name))
+        elif kind == "concept":
+            add(node, _TYPE, iri(SKOS.Concept))
+            add(node, iri(SKOS.prefLabel), literal(name))
+            add(node, iri(SKOS.inScheme), scheme)
+        elif kind == "work":
+            add(node, _TYPE, iri(SDO.CreativeWork))
+            add(node, iri(DCTERMS.title), literal(name))
+        for alias in entity.aliases:
+            if alias != name:
+                add(node, iri(SKOS.altLabel), literal(alias))
+    return sorted(set(out))
+
+
+def entity_iri_kinds() -> dict[str, str]:
+    """The class of each entity kind (for queries and analysis)."""
+    return {"person": str(FOAF.Person), "organisation": str(FOAF.Organization),
+            "concept": str(SKOS.Concept), "work": str(SDO.CreativeWork)}
+
+
+__all__ = ["CITO_PROPERTY", "Minter", "corpus_triples", "document_triples", "entity_iri_kinds", "integer", "iri", "literal"]

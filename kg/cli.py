@@ -1,0 +1,320 @@
+"""The ``kg`` command: parse options, call one library function, report.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 done; 1 error (one line on stderr,
+no traceback; set ``KG_DEBUG=1`` for one); 2 usage error; 3 done, but some files were
+skipped (each named on stderr); 4 the graph does not conform to the shapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from kg.errors import KgError
+
+EXIT_SKIPPED = 3
+EXIT_INVALID = 4
+
+app = typer.Typer(
+    name="kg",
+    help="Build a knowledge graph of blog posts and their comment threads: who references whom, which ideas connect.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(err: BaseException, code: int = 1) -> typer.Exit:
+    _say(f"kg: error: {err}")
+    return typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(os.environ.get("KG_DEBUG"))
+        logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="kg: %(message)s")
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except KgError as err:
+            if debug:
+                raise
+            raise _fail(err, getattr(err, "exit_code", 1)) from None
+        except KeyboardInterrupt:
+            _say("kg: interrupted; outputs written before are intact")
+            raise typer.Exit(130) from None
+        except MemoryError:
+            raise _fail("out of memory; lower max_file_bytes or split the corpus") from None
+        except Exception as err:  # a bug: still one line, the traceback on request
+            if debug:
+                raise
+            raise _fail(f"internal error: {type(err).__name__}: {err} (set KG_DEBUG=1 for the traceback)") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _config(config: Path | None, **options: Any) -> Any:
+    from kg.config import load_config
+
+    return load_config(config, **options)
+
+
+def _default_corpus() -> list[Path]:
+    local = Path("seeds")
+    if local.is_dir():
+        return [local]
+    from kg.files import bundled_path
+
+    return [bundled_path("seeds")]
+
+
+def _report_skipped(skipped: list[KgError]) -> None:
+    for err in skipped:
+        _say(f"kg: skipped {err}")
+
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="A TOML file with a [kg] table (default: ./kg.toml if present).", dir_okay=False)]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="An installed trained spaCy pipeline whose NER adds a signal (none needed).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
+
+
+@app.command()
+@handle_errors
+def build(
+    corpus: Annotated[list[Path] | None, typer.Argument(help="Files or folders of posts (default: the bundled seeds/).", show_default=False)] = None,
+    out: OutOpt = Path("exports"),
+    config: ConfigOpt = None,
+    model: ModelOpt = None,
+    base_iri: Annotated[str | None, typer.Option("--base-iri", help="Prefix of the IRIs the graph mints.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build the knowledge graph of a corpus: Turtle, TriG, store, JSON, report and views.
+
+    Example: kg build seeds/ --out exports/
+    """
+    from kg.pipeline import build as run_build
+
+    cfg = _config(config, model=model, base_iri=base_iri)
+    with _progress(not quiet) as progress:
+        result = run_build(corpus or _default_corpus(), out, cfg, progress)
+    _report_skipped(result.skipped)
+    if not quiet:
+        c = result.stats.get("counts", {})
+        _say(
+            f"kg: {result.documents} documents, {c.get('comments', 0)} comments, {c.get('persons', 0)} persons, "
+            f"{c.get('organisations', 0)} organisations, {c.get('concepts', 0)} concepts, {c.get('citations', 0)} citations, "
+            f"{result.triples} triples"
+        )
+        _say(f"kg: wrote {out / 'kg.ttl'}, {out / 'kg.trig'}, {out / 'store'}, {out / 'extractions'}/, "
+             f"{out / 'report.md'}, {out / 'stats.json'}, {out / 'views' / 'index.html'}")
+    if result.skipped:
+        _say(f"kg: {len(result.skipped)} file(s) skipped")
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+@handle_errors
+def extract(
+    docs: Annotated[list[Path], typer.Argument(help="Files or folders of posts.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for one JSON per document.", file_okay=False)],
+    config: ConfigOpt = None,
+    model: ModelOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract each document into a JSON file in the gold-label schema, without building the graph.
+
+    Example: kg extract seeds/ --out predictions/
+    """
+    from kg.pipeline import extract_documents
+
+    cfg = _config(config, model=model)
+    with _progress(not quiet) as progress:
+        result = extract_documents(docs, out, cfg, progress)
+    _report_skipped(result.skipped)
+    if not quiet:
+        _say(f"kg: wrote {len(result.files)} extraction(s) to {out}/")
+    if result.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@handle_errors
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="A SPARQL query (or use --file).", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file; a bare name such as who-references-whom.rq finds a shipped query.", dir_okay=False)] = None,
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph: an output folder, its store, or an RDF file.")] = Path("exports/kg.ttl"),
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv, or json (SPARQL 1.1 Query Results JSON).")] = Format.table,
+) -> None:
+    """Run a read-only SPARQL query over the graph; the usual prefixes are declared.
+
+    Example: kg query --file who-references-whom.rq --format csv
+    """
+    from kg.store import format_results, open_graph
+    from kg.store import query as run_query
+
+    if (sparql is None) == (file is None):
+        raise _fail("give a query or --file, not both and not neither", 2)
+    text = sparql if sparql is not None else _read_query(file)
+    store = open_graph(graph)
+    sys.stdout.write(format_results(run_query(store, text), fmt.value))
+
+
+def _read_query(path: Path) -> str:
+    from kg.errors import QueryError
+
+    if not path.exists() and path.parent == Path("."):
+        from importlib import resources
+
+        shipped = resources.files("kg.queries").joinpath(path.name)
+        if shipped.is_file():
+            return shipped.read_text(encoding="utf-8")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"cannot read the query: {err}", path=path) from err
+
+
+@app.command()
+@handle_errors
+def validate(
+    graph: Annotated[Path, typer.Argument(help="The graph to check: an RDF file or an output folder.")] = Path("exports/kg.ttl"),
+    shapes: Annotated[Path | None, typer.Option("--shapes", help="SHACL shapes (default: ontology/shapes.ttl).", dir_okay=False)] = None,
+) -> None:
+    """Check the graph against the SHACL shapes; exit 4 when it does not conform.
+
+    Example: kg validate exports/kg.ttl
+    """
+    from kg.validate import validate_graph
+
+    conforms, report = validate_graph(graph, shapes)
+    if conforms:
+        _say(f"kg: {graph} conforms to the shapes")
+        return
+    sys.stdout.write(report)
+    _say(f"kg: {graph} does not conform to the shapes")
+    raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+@handle_errors
+def view(
+    out: OutOpt = Path("exports"),
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the index in a web browser.")] = False,
+) -> None:
+    """Draw the interactive views again from the written graph and print the index's path.
+
+    Example: kg view --open
+    """
+    from kg.analyze import analyze
+    from kg.render import write_views
+    from kg.store import open_graph
+
+    store = open_graph(out)
+    stats = _read_stats(out) or analyze(store).to_stats(documents=0, skipped=[])
+    write_views(analyze(store), stats, out / "views")
+    index = (out / "views" / "index.html").resolve()
+    typer.echo(str(index))
+    if open_browser:
+        import webbrowser
+
+        if not webbrowser.open(index.as_uri()):
+            _say("kg: no browser could be started; open the file above by hand")
+
+
+def _read_stats(out: Path) -> dict[str, Any] | None:
+    path = out / "stats.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@app.command()
+@handle_errors
+def stats(
+    out: OutOpt = Path("exports"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print stats.json.")] = False,
+) -> None:
+    """Print the headline figures: counts, most cited people and works, central concepts.
+
+    Example: kg stats --json
+    """
+    data = _read_stats(out)
+    if data is None:
+        from kg.analyze import analyze
+        from kg.store import open_graph
+
+        data = analyze(open_graph(out)).to_stats(documents=0, skipped=[])
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+        return
+    from kg.store import render_table
+
+    counts = data["counts"]
+    typer.echo(render_table(["type", "count"], [[k, str(counts[k])] for k in
+                            ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")]))
+    cited = data["most_cited"]["people"][:10]
+    if cited:
+        typer.echo(render_table(["most cited person", "citations"], [[p["name"], str(p["citations"])] for p in cited]))
+    central = data["central_concepts"][:10]
+    if central:
+        typer.echo(render_table(["central concept", "pagerank"], [[c["name"], f"{c['pagerank']:.3f}"] for c in central]), nl=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""Organisations: lexicon matches, corporate suffixes, brands and acronyms in context.
+
+Input: a :class:`~kg.extract.context.Context`, the person mentions and the thread.
+Output: :class:`OrgMention` values; :mod:`kg.resolve` clusters them by canonical name.
+
+Rules, strongest first: a lexicon organisation; a product whose name names its maker
+(``Yahoo IM`` is Yahoo's); a capitalised run ending in a corporate word (``Sequoia
+Capital``, ``The Corporate Executive Board``); a CamelCase brand (``InsideView``); an
+acronym in an organisation's position (``ISRS's``, ``at TCS``, ``in TCS``); an unknown
+capitalised word named as a platform, group or maker of a product (``platform Buffer``,
+``an Intermec rugged mobile PDA``) or listed with other organisations; the site of a
+pingback that is not a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.context import Context
+from kg.extract.persons import Mention
+from kg.lexicon import cues, entry_by_iri, is_first_name, word_frequency
+from kg.model import Span
+
+_POSSESSIVE = {"’s", "'s", "’", "'"}
+_ORG_PREPOSITIONS = {"at", "in", "from", "with", "by", "joined", "join", "for", "of"}
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """An organisation named in the text; ``name`` is canonical where a lexicon knows it."""
+
+    name: str
+    text: str
+    span: Span
+    rule: str
+    structural: bool = False
+
+
+def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
+    """Every organisation mention of the post, in text order."""
+    c = cues()
+    suffix_heads = c["org_heads"]
+    product_nouns = {w.lower() for w in c["product_nouns"]}
+    non_org = {w.upper() for w in c["non_org_acronyms"]}
+    events = c["event_nouns"]
+    places = c["places"]
+    lexicon = entry_by_iri()
+    doc = ctx.doc
+    words = ctx.words
+    out: list[OrgMention] = []
+    taken: list[Span] = [m.span for m in persons if not m.structural]
+
+    def overlaps(span: Span) -> bool:
+        return any(t.start < span.end and span.start < t.end for t in taken)
+
+    for span in doc.spans["lexicon"]:
+        s = Span(span.start_char, span.end_char)
+        entry = lexicon.get(span.kb_id_)
+        if entry is None:
+            continue
+        if span.label_ == "ORG":
+            out.append(OrgMention(entry.label, span.text, s, "lexicon"))
+            taken.append(s)
+        elif span.label_ == "PRODUCT":
+            taken.append(s)
+            maker = lexicon.get(entry.maker or "")
+            if maker is not None and entry.names_maker:
+                out.append(OrgMention(maker.label, span.text, s, "product"))
+    concept_spans = [Span(s.start_char, s.end_char) for s in doc.spans["lexicon"] if s.label_ == "CONCEPT"]
+
+    known_orgs: set[str] = {m.name for m in out}
+    pending: list[tuple[int, int, str]] = []
+    for span in doc.spans["names"]:
+        s = Span(span.start_char, span.end_char)
+        if overlaps(s) or ctx.in_title_or_heading(s.start) and span.label_ not in ("ORG", "BRAND", "ACRONYM"):
+            continue
+        label = span.label_
+        text = span.text
+        after = _next_word(words, span.end)
+        if after in events or text.lower() in places:
+            continue  # "the RevNet sessions", "Estonia"
+        before = _prev_word(words, span.start)
+        possessive = after in _POSSESSIVE
+        if label == "ORG":
+            out.append(OrgMention(text, text, s, "suffix"))
+        elif label == "BRAND" and not _inside(s, concept_spans):
+            out.append(OrgMention(text, text, s, "brand"))
+        elif label == "ACRONYM" and text.upper() not in non_org and not _inside(s, concept_spans):
+            if possessive or before in _ORG_PREPOSITIONS or _next_word(words, span.end, 1) in suffix_heads:
+                out.append(OrgMention(text, text, s, "acronym"))
+            else:
+                pending.append((span.start, span.end, "acronym"))
+        elif label in ("NAME", "FIRST") and len(span) <= 3 and not _inside(s, concept_spans):
+            if label == "FIRST" and is_first_name(text):
+                continue
+            if before in suffix_heads and not ctx.doc[span.start].is_sent_start:
+                out.append(OrgMention(text, text, s, "named-as-org"))
+            elif _next_word(words, span.end) in {"group", "team", "community"} or (
+                len(span) == 1 and word_frequency(text) < 2.5 and _product_follows(words, span.end, product_nouns)
+            ):
+                out.append(OrgMention(text, text, s, "maker"))
+            elif possessive and len(span) == 1 and not is_first_name(text) and not doc[span.start].is_sent_start:
+                out.append(OrgMention(text, text, s, "possessive"))
+            else:
+                pending.append((span.start, span.end, "name"))
+        known_orgs.update(m.name for m in out[-1:])
+
+    # Names listed with known organisations ("Apple, Plaxo, Xobni, or ..."), transitively.
+    org_tokens = {t for m in out for t in range(ctx.token_at(m.span.start), ctx.token_at(m.span.end - 1) + 1)}
+    listed = [(start, end) for start, end, kind in pending if kind == "name" and end - start == 1]
+    changed = True
+    while changed:
+        changed = False
+        for start, end in list(listed):
+            if _coordinated_with(words, start, end, org_tokens):
+                s = Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+                out.append(OrgMention(doc[start:end].text, doc[start:end].text, s, "list"))
+                org_tokens.update(range(start, end))
+                listed.remove((start, end))
+                changed = True
+
+    # A name seen as an organisation once is one wherever it stands capitalised.
+    seen = {m.text for m in out if m.rule != "lexicon"}
+    for start, end, _kind in pending:
+        text = doc[start:end].text
+        if text in seen and not (doc[start].is_sent_start and end - start == 1 and word_frequency(text) >= 4):
+            s = Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+            out.append(OrgMention(text, text, s, "repeat"))
+
+    for comment in ctx.post.comments:
+        site = comment.source_site
+        if comment.kind != "comment" and site and not _looks_person(site):
+            span = comment.author_span or comment.span
+            out.append(OrgMention(site, site, span, "pingback", True))
+
+    if "model" in doc.spans:
+        for span in doc.spans["model"]:
+            s = Span(span.start_char, span.end_char)
+            if span.label_ == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
+                out.append(OrgMention(span.text, span.text, s, "model"))
+    return sorted(set(out), key=lambda m: (m.span.start, m.span.end, m.name))
+
+
+def _inside(span: Span, others: list[Span]) -> bool:
+    return any(o.start <= span.start and span.end <= o.end for o in others)
+
+
+def _looks_person(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 3 and is_first_name(words[0])
+
+
+def _next_word(words: list[str], j: int, skip: int = 0) -> str:
+    seen = 0
+    while j < len(words):
+        w = words[j]
+        if w.strip():
+            if seen == skip:
+                return w.lower()
+            seen += 1
+        j += 1
+    return ""
+
+
+def _prev_word(words: list[str], i: int) -> str:
+    j = i - 1
+    while j >= 0:
+        if words[j].strip():
+            return words[j].lower()
+        j -= 1
+    return ""
+
+
+def _product_follows(words: list[str], j: int, nouns: set[str], window: int = 3) -> bool:
+    """A product noun within ``window`` lower-case words after ``j`` (``Intermec rugged mobile PDA``)."""
+    seen = 0
+    while j < len(words) and seen < window:
+        w = words[j]
+        if not w.strip():
+            j += 1
+            continue
+        if w.lower() in nouns and (w.islower() or w.isupper()):
+            return True
+        if not w.islower():
+            return False
+        seen += 1
+        j += 1
+    return False
+
+
+def _coordinated_with(words: list[str], start: int, end: int, org_tokens: set[int]) -> bool:
+    """Whether ``words[start:end]`` stands in a comma list next to a known organisation."""
+    for k, step in ((start - 1, -1), (end, 1)):
+        separators = 0
+        while 0 <= k < len(words) and (not words[k].strip() or words[k] in {",", "and", "or", "&"}):
+            separators += words[k] in {",", "and", "or", "&"}
+            k += step
+        if separators and 0 <= k < len(words) and k in org_tokens:
+            return True
+    return False

@@ -1,0 +1,113 @@
+"""Writing outputs safely: atomic file replacement and one build per output folder.
+
+Input: paths and content. Output: files that are either the old version or the complete
+new one, never half-written, and a lock that refuses a second concurrent build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from kg.errors import GraphError, LockError
+
+
+def bundled_path(folder: str, *parts: str) -> Path:
+    """A file of a data folder shipped with kg (``ontology``, ``seeds``): the installed
+    copy inside the package, or the source tree's top-level folder."""
+    package = Path(__file__).resolve().parent
+    installed = package.joinpath(folder, *parts)
+    if installed.exists():
+        return installed
+    return package.parent.joinpath(folder, *parts)
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
+
+    On an exception (or a kill) the temporary file is removed or left behind under a
+    hidden name, and ``path`` keeps its previous content.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {})) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically."""
+    with atomic_write(path) as fh:
+        fh.write(text)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically."""
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
+
+
+def replace_dir(link: Path, build: Path) -> None:
+    """Make ``link`` (a symbolic link) point at the folder ``build`` in one step, then
+    remove the folder it pointed at before. Readers see the old or the new folder."""
+    tmp_link = link.with_name(f".{link.name}.{os.getpid()}.link")
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    os.symlink(build.name, tmp_link)
+    old = link.resolve() if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():
+        # A real folder from an older layout: move it aside first.
+        aside = link.with_name(f".{link.name}.old.{os.getpid()}")
+        os.replace(link, aside)
+        old = aside
+    os.replace(tmp_link, link)
+    if old is not None and old.exists() and old.resolve() != build.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for one build; a second build on it is refused.
+
+    Raises:
+        LockError: another process holds the folder.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".kg.lock"
+    try:
+        fh = path.open("a+")
+    except OSError as err:
+        raise GraphError(f"cannot write to the output folder: {err.strerror}", path=out) from err
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise LockError("another kg build is writing to this folder; wait for it to finish", path=out) from err
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()

@@ -1,0 +1,158 @@
+"""Lexicons of general knowledge, loaded once on first use.
+
+Input: the SKOS files in ``ontology/lexicon/`` (organisations, products, concepts), the
+cue words in ``ontology/lexicon/cues.toml``, the first-name list of the ``gender-guesser``
+package (names only; its gender data is not used) and word frequencies from ``wordfreq``.
+Output: plain Python values (:class:`Entry`, frozensets) for the spaCy components.
+
+Nothing is read at import time; each loader is cached after its first call.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import ConfigError
+from kg.files import bundled_path
+
+_KG = "https://kg.example/ontology#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#Organization"
+_CONCEPT = _SKOS + "Concept"
+_PRODUCT = _KG + "Product"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: an organisation, product or concept with its labels."""
+
+    iri: str
+    kind: str  # organisation | product | concept
+    label: str
+    aliases: tuple[str, ...]
+    category: str | None = None
+    case_sensitive: bool = True
+    maker: str | None = None
+    names_maker: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+def ontology_path(*parts: str) -> Path:
+    """A file of ``ontology/``: the installed copy, or the source tree's."""
+    return bundled_path("ontology", *parts)
+
+
+@functools.cache
+def entries() -> tuple[Entry, ...]:
+    """Every organisation, product and concept of the lexicon files, sorted by IRI."""
+    import pyoxigraph as ox
+
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    folder = ontology_path("lexicon", "organisations.ttl").parent
+    for path in sorted(folder.glob("*.ttl")):
+        try:
+            with path.open("rb") as fh:
+                for triple in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+                    values = by_subject.setdefault(triple.subject.value, {})
+                    values.setdefault(triple.predicate.value, []).append(triple.object.value)
+        except (OSError, SyntaxError) as err:
+            raise ConfigError(f"cannot read lexicon: {err}", path=path) from err
+    out = []
+    for iri, props in sorted(by_subject.items()):
+        types = props.get(_RDF_TYPE, [])
+        kind = "organisation" if _ORG in types else "product" if _PRODUCT in types else "concept" if _CONCEPT in types else None
+        labels = props.get(_SKOS + "prefLabel")
+        if kind is None or not labels:
+            continue
+        flag = _KG + ("caseInsensitive" if kind != "concept" else "caseSensitive")
+        flagged = props.get(flag, ["false"])[0] == "true"
+        out.append(
+            Entry(
+                iri=iri,
+                kind=kind,
+                label=labels[0],
+                aliases=tuple(sorted(set(props.get(_SKOS + "altLabel", [])) - {labels[0]})),
+                category=(props.get(_KG + "category") or [None])[0],
+                case_sensitive=flagged if kind == "concept" else not flagged,
+                maker=(props.get(_KG + "maker") or [None])[0],
+                names_maker=props.get(_KG + "namesMaker", ["false"])[0] == "true",
+            )
+        )
+    return tuple(out)
+
+
+@functools.cache
+def entry_by_iri() -> dict[str, Entry]:
+    return {e.iri: e for e in entries()}
+
+
+@functools.cache
+def cues() -> dict[str, frozenset[str]]:
+    """Cue-word lists (honorifics, role words, organisation suffixes, ...), lower-cased."""
+    path = ontology_path("lexicon", "cues.toml")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read cue words: {err}", path=path) from err
+    return {key: frozenset(w.lower() for w in words) for key, words in data.items()}
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Given names (lower-case) from the ``gender-guesser`` name dictionary."""
+    import gender_guesser
+
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    names: set[str] = set()
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("#") or len(line) < 30:
+                continue
+            field = line[3:29].strip()
+            if not field or " " in field and line[0] == "=":
+                continue
+            for name in field.replace("+", " ").replace("-", " ").split():
+                if len(name) > 1:
+                    names.add(name.casefold())
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    # Given names that are also English function words ("So", "In", "My") never count.
+    return frozenset(names - cues().get("not_first_names", frozenset()) - {w.lower() for w in STOP_WORDS})
+
+
+def is_first_name(word: str) -> bool:
+    """Whether a capitalised word is a known given name.
+
+    >>> is_first_name("Irving"), is_first_name("Social")
+    (True, False)
+    """
+    return len(word) > 1 and word[0].isupper() and word.casefold() in first_names()
+
+
+@functools.cache
+def _zipf():
+    from wordfreq import zipf_frequency
+
+    return functools.lru_cache(maxsize=200_000)(lambda w: zipf_frequency(w, "en"))
+
+
+def word_frequency(word: str) -> float:
+    """Zipf frequency of a word in general English (0 = unseen, 7 = 'the')."""
+    return _zipf()(word)
+
+
+def is_common_word(word: str, threshold: float = 4.0) -> bool:
+    """Whether a word is common in general English (about 1 in 100,000 words or more).
+
+    >>> is_common_word("the"), is_common_word("Xobni")
+    (True, False)
+    """
+    return word_frequency(word) >= threshold

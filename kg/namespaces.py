@@ -1,0 +1,71 @@
+"""Vocabularies, prefixes and IRI minting.
+
+Input: names and a base IRI. Output: IRIs as strings (rdflib ``URIRef`` for vocabulary
+terms, so that typos in a term name fail at import instead of writing a wrong IRI).
+
+Instance IRIs are ``<base><type>/<slug>``: the slug is the name folded to lower-case
+ASCII; a name that loses letters in the folding (another script) or is very long gets a
+short hash of its normalised form appended, so that two different names never share an
+IRI while case and accent variants of one name do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD
+
+from kg.prefixes import PREFIXES
+
+SIOC = Namespace(PREFIXES["sioc"])
+SIOCT = Namespace(PREFIXES["sioct"])
+CITO = Namespace(PREFIXES["cito"])
+NIF = Namespace(PREFIXES["nif"])
+ITSRDF = Namespace(PREFIXES["itsrdf"])
+KG = Namespace(PREFIXES["kg"])
+
+__all__ = [
+    "CITO", "DCTERMS", "FOAF", "ITSRDF", "KG", "NIF", "ORG", "OWL", "PREFIXES", "PROV", "RDF",
+    "RDFS", "SDO", "SH", "SIOC", "SIOCT", "SKOS", "XSD", "mint_iri", "slugify",
+]
+
+#: The path segment of each kind of instance.
+KINDS = ("person", "organisation", "concept", "work", "post", "graph", "site")
+
+_MAX_SLUG = 80
+
+
+def slugify(name: str) -> str:
+    """Fold a name to an IRI path segment.
+
+    >>> slugify("Irving Wladawsky-Berger")
+    'irving-wladawsky-berger'
+    >>> slugify("Ståle  Müller") == slugify("stale muller")
+    True
+    >>> slugify("東京") != slugify("大阪")
+    True
+    """
+    nfkc = unicodedata.normalize("NFKC", name).casefold().strip()
+    folded = unicodedata.normalize("NFKD", nfkc)
+    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.encode("ascii", "ignore").decode()).strip("-")
+    letters_in = sum(c.isalnum() for c in ascii_only)
+    letters_out = sum(c.isalnum() for c in slug)
+    if not slug or letters_out < letters_in or len(slug) > _MAX_SLUG:
+        digest = hashlib.sha256(" ".join(nfkc.split()).encode()).hexdigest()[:10]
+        slug = f"{slug[:_MAX_SLUG]}-{digest}".strip("-")
+    return slug
+
+
+def mint_iri(base: str, kind: str, name: str) -> str:
+    """The IRI of an instance of ``kind`` named ``name`` under ``base``.
+
+    >>> mint_iri("https://kg.example/", "person", "Irving Wladawsky-Berger")
+    'https://kg.example/person/irving-wladawsky-berger'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return f"{base}{kind}/{slugify(name)}"

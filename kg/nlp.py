@@ -1,0 +1,402 @@
+"""The spaCy pipeline: ``make_nlp()`` and every component it registers.
+
+Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and these span groups
+(each span's label says what kind of candidate it is):
+
+``lexicon``  ORG / PRODUCT / CONCEPT matches of the lexicons in ``ontology/`` (``kb_id_``
+             holds the lexicon entry's IRI);
+``names``    capitalised token runs: PERSON, ORG, FIRST (a lone given name), BRAND
+             (CamelCase), ACRONYM, HASHTAG or NAME (a proper noun of unknown kind);
+``quotes``   the inside of quotation marks;
+``phrases``  candidate key phrases (runs of content words);
+``model``    PERSON / ORG entities of a trained pipeline, when one is named.
+
+The default pipeline is ``spacy.blank("en")`` plus these components; nothing is
+downloaded. Components are registered when this module is imported, and read their
+lexicons when :func:`make_nlp` builds them, never at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.util import filter_spans
+
+from kg.errors import ModelError
+from kg.lexicon import cues, entries, first_names, word_frequency
+
+#: Components of the default pipeline, in order.
+PIPELINE = ("kg_line_breaks", "sentencizer", "kg_lexicon", "kg_names", "kg_quotes", "kg_phrases")
+
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "del", "bin", "ibn", "al", "el", "st", "mc"}
+_QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "'": "'"}
+
+
+def make_nlp(model: str | None = None) -> Language:
+    """The extraction pipeline: blank English, sentence rules and the project's components.
+
+    Args:
+        model: name of an installed trained spaCy pipeline; its NER adds PERSON and ORG
+            candidates to the ``model`` span group. ``None`` for the default pipeline.
+
+    Raises:
+        ModelError: ``model`` is not an installed pipeline.
+    """
+    nlp = spacy.blank("en")
+    nlp.max_length = 20_000_000
+    for name in PIPELINE:
+        nlp.add_pipe(name)
+    if model:
+        nlp.add_pipe("kg_model_ner", config={"model": model})
+    return nlp
+
+
+# --- sentence boundaries ----------------------------------------------------------------
+
+
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headings, list items and lines of a
+    comment thread end without punctuation."""
+    for i in range(1, len(doc)):
+        if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
+            doc[i].is_sent_start = True
+        elif doc[i].is_space:
+            doc[i].is_sent_start = False
+    return doc
+
+
+# --- lexicon ------------------------------------------------------------------------------
+
+
+@Language.factory("kg_lexicon")
+def make_lexicon_matcher(nlp: Language, name: str) -> LexiconMatcher:
+    return LexiconMatcher(nlp)
+
+
+class LexiconMatcher:
+    """Phrase matching of the ``ontology/lexicon`` entries: case-sensitive labels on the
+    exact text, the others on lower case. Longest match wins within each label."""
+
+    _LABELS = {"organisation": "ORG", "product": "PRODUCT", "concept": "CONCEPT"}
+
+    def __init__(self, nlp: Language):
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        tokenizer = nlp.tokenizer
+        for entry in entries():
+            label = f"{self._LABELS[entry.kind]}|{entry.iri}"
+            labels = sorted(set(entry.labels))
+            if entry.case_sensitive:
+                self.exact.add(label, [tokenizer(x) for x in labels])
+            else:
+                self.lower.add(label, [tokenizer(x.lower()) for x in labels])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.lower):
+            for key, start, end in matcher(doc):
+                label, iri = doc.vocab.strings[key].split("|", 1)
+                spans.append(SpacySpan(doc, start, end, label=label, kb_id=iri))
+        by_label: dict[str, list[SpacySpan]] = {}
+        for span in spans:
+            by_label.setdefault(span.label_, []).append(span)
+        kept = [s for group in by_label.values() for s in filter_spans(group)]
+        doc.spans["lexicon"] = sorted(kept, key=lambda s: (s.start, s.end, s.label_))
+        return doc
+
+
+# --- proper names -----------------------------------------------------------------------
+
+
+@Language.factory("kg_names")
+def make_name_finder(nlp: Language, name: str) -> NameFinder:
+    return NameFinder()
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
+
+
+def is_camel_case(word: str) -> bool:
+    """``InsideView``, ``YouTube``, ``SugarCRM``, ``Back2ITSM``; not ``IBM`` or ``Mitch``.
+
+    >>> [is_camel_case(w) for w in ("InsideView", "Back2ITSM", "IBM", "Mitch", "McDonald")]
+    [True, True, False, False, False]
+    """
+    if len(word) < 4 or not word[0].isalpha():
+        return False
+    if re.fullmatch(r"(?:Mc|Mac|O')[A-Z][a-z]+", word):
+        return False
+    inner = word[1:]
+    return bool(re.search(r"[a-z][A-Z]", word) or (re.search(r"\d", inner) and re.search(r"[A-Za-z]{2}", word)))
+
+
+def is_acronym(word: str) -> bool:
+    """``TCS``, ``AXELOS``, ``itSMF``-like all-caps words of 2 to 7 letters.
+
+    >>> [is_acronym(w) for w in ("TCS", "AXELOS", "I", "Buffer")]
+    [True, True, False, False]
+    """
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 7 and all(c.isupper() for c in letters) and word[0].isalpha()
+
+
+class NameFinder:
+    """Finds runs of capitalised words and labels each with the kind of name it is."""
+
+    def __init__(self) -> None:
+        c = cues()
+        self.honorifics = c["honorifics"]
+        self.suffixes = c["org_suffixes"]
+        self.roles = c["role_words"]
+        self.not_first = c["not_first_names"]
+        self.first = first_names()
+
+    def is_first_name(self, word: str) -> bool:
+        return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = [t.text for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        starts = [bool(t.is_sent_start) for t in doc]
+        n = len(words)
+        spans: list[SpacySpan] = []
+        i = 0
+        while i < n:
+            w = words[i]
+            if w == "#" and i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
+                spans.append(SpacySpan(doc, i, i + 2, label="HASHTAG"))
+                i += 2
+                continue
+            if not self._can_start(w):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j - i < 6:
+                if not spaces[j - 1] and words[j] in {"-", "–"} and j + 1 < n and not spaces[j] and is_capitalised(words[j + 1]):
+                    j += 2  # Wladawsky-Berger
+                    continue
+                if not spaces[j - 1] or "\n" in spaces[j - 1]:
+                    break
+                nxt = words[j]
+                if is_capitalised(nxt) and nxt not in {"I", "I'm", "I’m"} and nxt.lower() not in self.honorifics:
+                    j += 1
+                elif nxt.lower() in _PARTICLES and j + 1 < n and is_capitalised(words[j + 1]) and j > i:
+                    j += 1
+                else:
+                    break
+            for start, end, label in self._classify(words, starts, i, j):
+                spans.append(SpacySpan(doc, start, end, label=label))
+            i = j
+        doc.spans["names"] = spans
+        return doc
+
+    def _can_start(self, word: str) -> bool:
+        return is_capitalised(word) and word not in {"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"}
+
+    def _classify(self, words: list[str], starts: list[bool], i: int, j: int) -> Iterable[tuple[int, int, str]]:
+        """Label the run ``words[i:j]``; may trim it or split off a leading word."""
+        first = words[i]
+        if first.lower().rstrip(".") in {h.rstrip(".") for h in self.honorifics}:
+            if j > i + 1:
+                yield i, j, "PERSON"
+            return
+        sentence_initial = starts[i] or (i > 0 and words[i - 1] in {"“", '"', "‘", "(", "'", ":", "—", "–", "-"})
+        if sentence_initial and j - i > 1 and not self.is_first_name(first) and word_frequency(first) >= 3.5 \
+                and not is_acronym(first) and not is_camel_case(first) and first.lower() != "the":
+            i += 1  # "Then Martin Schneider", "Co-conspirator Martin Schneider"
+            first = words[i]
+            sentence_initial = False
+        tokens = [w for w in words[i:j] if w not in {"-", "–"}]
+        last = tokens[-1]
+        if len(tokens) >= 2 and last.lower() in self.suffixes:
+            yield i, j, "ORG"
+            return
+        if len(tokens) >= 2 and self.is_first_name(first):
+            # Cut at a role word or an acronym after the name: "Chad Dyer VP".
+            end = j
+            for k in range(i + 2, j):
+                if words[k].lower() in self.roles or is_acronym(words[k]):
+                    end = k
+                    break
+            yield i, end, "PERSON"
+            return
+        if len(tokens) == 1:
+            if self.is_first_name(first):
+                yield i, j, "FIRST"
+            elif is_camel_case(first):
+                yield i, j, "BRAND"
+            elif is_acronym(first):
+                yield i, j, "ACRONYM"
+            elif not sentence_initial or word_frequency(first) < 3.0:
+                yield i, j, "NAME"
+            return
+        if first.lower() == "the" and j - i > 1:
+            yield i + 1, j, "NAME"
+            return
+        if is_acronym(first) and j - i > 1:
+            yield i, i + 1, "ACRONYM"  # "ISRS Digital Resilience": the acronym may be a body's name
+        yield i, j, "NAME"
+
+
+# --- quotations ---------------------------------------------------------------------------
+
+
+@Language.component("kg_quotes")
+def find_quotes(doc: Doc) -> Doc:
+    """The insides of quotation marks within one paragraph (curly, straight, guillemets).
+
+    A closing single quote must not be an apostrophe (``IT’s``): it is followed by a space,
+    punctuation or the end of the text.
+    """
+    text = doc.text
+    spans: list[SpacySpan] = []
+    for open_pos, close_pos in _quote_pairs(text):
+        span = doc.char_span(open_pos + 1, close_pos, alignment_mode="expand")
+        if span is not None and len(span) > 0:
+            spans.append(SpacySpan(doc, span.start, span.end, label="QUOTE"))
+    doc.spans["quotes"] = spans
+    return doc
+
+
+def _quote_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
+    pairs = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        close = _QUOTE_PAIRS.get(c)
+        if close is None:
+            i += 1
+            continue
+        if c in "'‘" and i > 0 and text[i - 1].isalnum():
+            i += 1  # an apostrophe inside a word
+            continue
+        if c in "\"'" and (i + 1 >= n or text[i + 1].isspace()):
+            i += 1  # a closing mark or a stray one
+            continue
+        limit = min(n, i + max_len)
+        j = i + 1
+        found = -1
+        while j < limit:
+            d = text[j]
+            if d == "\n" and j + 1 < n and text[j + 1] == "\n":
+                break
+            if d == close and j > i + 1:
+                after = text[j + 1] if j + 1 < n else " "
+                if close in "’'" and after.isalnum():
+                    j += 1
+                    continue
+                found = j
+                break
+            j += 1
+        if found > 0:
+            pairs.append((i, found))
+            i = found + 1
+        else:
+            i += 1
+    return pairs
+
+
+# --- key phrases ----------------------------------------------------------------------------
+
+
+@Language.factory("kg_phrases", default_config={"max_words": 4})
+def make_phrase_finder(nlp: Language, name: str, max_words: int) -> PhraseFinder:
+    return PhraseFinder(max_words)
+
+
+class PhraseFinder:
+    """Candidate key phrases: runs of content words between stop words and punctuation,
+    joined across ``of`` after a noun (``socialization of IT``), at most ``max_words``."""
+
+    _NOMINAL = re.compile(r"(?:tion|sion|ment|ity|ness|ance|ence|ism|ship|ure|age|ogy|role|use|value|lack|rise|age)$")
+
+    def __init__(self, max_words: int):
+        self.max_words = max_words
+        self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ()))
+
+    def _content(self, word: str) -> bool:
+        if len(word) >= 2 and word.isupper() and word.isalpha():
+            return True  # "IT" is an acronym, not the pronoun
+        if len(word) < 2 or word.lower() in self.stop:
+            return False
+        if not any(c.isalpha() for c in word) or word.endswith("ly") and word.islower():
+            return False
+        return bool(re.fullmatch(r"[\w][\w'’/&+.-]*", word)) and not word.endswith(".")
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = [t.text for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        n = len(words)
+        spans: list[SpacySpan] = []
+        i = 0
+        while i < n:
+            if not self._content(words[i]) or words[i][0] == "#":
+                i += 1
+                continue
+            j, count = i, 0
+            while j < n and count < self.max_words:
+                if self._content(words[j]) and (j == i or (spaces[j - 1] and "\n" not in spaces[j - 1])):
+                    j += 1
+                    count += 1
+                elif (
+                    words[j] == "-" and j > i and not spaces[j - 1] and not spaces[j]
+                    and j + 1 < n and words[j + 1].isalpha()
+                ):
+                    j += 2  # plug-and-play, split by the tokenizer: one word
+                elif (
+                    words[j].lower() == "of" and j > i and self._NOMINAL.search(words[j - 1].lower())
+                    and j + 1 < n and self._content(words[j + 1]) and count + 1 < self.max_words
+                ):
+                    j += 2
+                    count += 2
+                else:
+                    break
+            if j > i:
+                spans.append(SpacySpan(doc, i, j, label="PHRASE"))
+                i = j
+            else:
+                i += 1
+        doc.spans["phrases"] = spans
+        return doc
+
+
+# --- a trained pipeline's NER, when the user names one -------------------------------------
+
+
+@Language.factory("kg_model_ner", default_config={"model": ""})
+def make_model_ner(nlp: Language, name: str, model: str) -> ModelNer:
+    return ModelNer(model)
+
+
+class ModelNer:
+    """Runs an installed trained pipeline and keeps its PERSON and ORG entities."""
+
+    def __init__(self, model: str):
+        try:
+            self.nlp = spacy.load(model, exclude=["lemmatizer"])
+        except (OSError, ImportError) as err:
+            raise ModelError(f"spaCy pipeline {model!r} is not installed ({err}); the default pipeline needs none") from err
+        if "ner" not in self.nlp.pipe_names:
+            raise ModelError(f"spaCy pipeline {model!r} has no 'ner' component")
+        self.nlp.max_length = 20_000_000
+
+    def __call__(self, doc: Doc) -> Doc:
+        other = self.nlp(doc.text)
+        spans = []
+        for ent in other.ents:
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            span = doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="contract")
+            if span is not None:
+                spans.append(span)
+        doc.spans["model"] = spans
+        return doc

@@ -1,0 +1,200 @@
+"""The persistent graph store and read-only SPARQL over it.
+
+Input: named graphs as N-Triples lines (from :mod:`kg.build`), or a written graph (the
+store folder, an output folder, or a Turtle/TriG/N-Triples file). Output: a pyoxigraph
+``Store`` and query results in table, CSV or SPARQL 1.1 JSON form.
+
+``kg build`` writes the store beside ``kg.ttl`` (``DIR/store``, a RocksDB folder behind a
+symbolic link swapped in one step), so ``kg query``, ``kg stats`` and ``kg view`` open it
+in milliseconds instead of parsing Turtle. This module imports neither rdflib nor spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import GraphError, QueryError
+from kg.files import replace_dir
+from kg.prefixes import PREFIXES
+
+STORE_NAME = "store"
+_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
+            ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
+_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*|#[^\n]*\n\s*)*", re.I)
+
+
+def to_nquads(graphs: Mapping[str, Iterable[str]]) -> bytes:
+    """N-Quads of named graphs given as N-Triples lines without their final dot."""
+    parts = []
+    for graph in sorted(graphs):
+        g = f"<{graph}>"
+        parts.extend(f"{t} {g} .\n" for t in graphs[graph])
+    return "".join(parts).encode("utf-8")
+
+
+def write_store(out: Path, graphs: Mapping[str, Iterable[str]]) -> Path:
+    """Write the named graphs as a new store and swap it in as ``out/store``.
+
+    Returns the store's folder. The previous store stays readable until the swap.
+    """
+    data = to_nquads(graphs)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    folder = out / f".{STORE_NAME}.{digest}"
+    link = out / STORE_NAME
+    if link.is_symlink() and link.resolve() == folder.resolve() and folder.exists():
+        return folder
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    try:
+        store = ox.Store(str(folder))
+        store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+    except (OSError, SyntaxError) as err:
+        raise GraphError(f"cannot write the store: {err}", path=folder) from err
+    replace_dir(link, folder)
+    return folder
+
+
+def open_graph(path: Path) -> ox.Store:
+    """Open a written graph read-only: a store folder, an output folder holding one, or
+    an RDF file (loaded into memory; a store beside it is used instead when present).
+
+    Raises:
+        GraphError: nothing readable at ``path``.
+    """
+    candidates = []
+    if path.is_dir():
+        candidates = [path / STORE_NAME, path] if (path / STORE_NAME).exists() else [path]
+    elif path.is_file():
+        sibling = path.parent / STORE_NAME
+        if path.name == "kg.ttl" and sibling.exists() and _fresh(sibling, path):
+            candidates = [sibling]
+    for candidate in candidates:
+        if (candidate / "CURRENT").exists() or (candidate.is_symlink() and (candidate.resolve() / "CURRENT").exists()):
+            try:
+                return ox.Store.read_only(str(candidate.resolve()))
+            except OSError as err:
+                raise GraphError(f"cannot open the store: {err}", path=candidate) from err
+    if path.is_file():
+        fmt = _FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise GraphError("unknown RDF format (use .ttl, .trig, .nt, .nq, .jsonld or .rdf)", path=path)
+        store = ox.Store()
+        try:
+            store.load(path=str(path), format=fmt)
+        except (OSError, SyntaxError, ValueError) as err:
+            raise GraphError(f"cannot parse the graph: {err}", path=path) from err
+        return store
+    if not path.exists():
+        raise GraphError("no graph here; run `kg build` first", path=path)
+    raise GraphError("no store and no kg.ttl here; run `kg build` first", path=path)
+
+
+def _fresh(store_link: Path, turtle: Path) -> bool:
+    """Whether the store was written by the same build as the Turtle beside it."""
+    try:
+        return store_link.resolve().stat().st_mtime >= turtle.stat().st_mtime - 5
+    except OSError:
+        return False
+
+
+def query(store: ox.Store, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a read-only SPARQL query over the union of the named graphs.
+
+    The prefixes of :data:`kg.prefixes.PREFIXES` need no declaration.
+
+    Raises:
+        QueryError: an update, or a syntax error (with its position).
+    """
+    body = _PROLOGUE.sub("", sparql, count=1)
+    if _UPDATE.match(body):
+        raise QueryError("SPARQL updates are refused: kg query only reads the graph")
+    try:
+        return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {err}") from err
+    except OSError as err:
+        raise QueryError(f"query failed: {err}") from err
+
+
+def rows(result: ox.QuerySolutions) -> list[dict[str, str | int | float | None]]:
+    """Solutions as plain dicts: IRIs and literal values as Python values."""
+    variables = [v.value for v in result.variables]
+    out = []
+    for solution in result:
+        out.append({name: _plain(solution[name]) for name in variables})
+    return out
+
+
+def _plain(term: object) -> str | int | float | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(term.value)
+            except ValueError:
+                return term.value
+        return term.value
+    return getattr(term, "value", str(term))
+
+
+def format_results(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> str:
+    """Results as ``table``, ``csv`` or ``json`` (SPARQL 1.1 Query Results JSON).
+
+    CONSTRUCT and DESCRIBE results are written as N-Triples whatever ``fmt`` says.
+    """
+    if isinstance(result, ox.QueryTriples):
+        return result.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    if fmt == "json":
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+    if fmt == "csv":
+        return result.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    if isinstance(result, ox.QueryBoolean):
+        return ("true" if bool(result) else "false") + "\n"
+    variables = [v.value for v in result.variables]
+    table = [[_cell(s[v]) for v in variables] for s in result]
+    return render_table(variables, table)
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    value = getattr(term, "value", str(term))
+    return " ".join(value.split())
+
+
+def render_table(header: list[str], body: list[list[str]], max_width: int = 60) -> str:
+    """A plain-text table with one header line.
+
+    >>> print(render_table(["a", "b"], [["1", "two"]]), end="")
+    a  b
+    -  ---
+    1  two
+    """
+    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in body]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths).rstrip())
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,38 @@
+"""The structure stage: a :class:`~kg.model.Document` becomes a :class:`~kg.model.Post`.
+
+Input: a loaded document of any supported format. Output: its plain text with the title,
+date, author, body blocks, comment thread, links and boilerplate located as spans.
+
+Each format has its own module; :func:`to_post` dispatches on ``Document.format`` and
+:func:`split_entries` cuts multi-entry files (feeds, exports) into one entry per post.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import DocumentError
+from kg.model import Document, Post
+from kg.structure.text import parse_text
+
+__all__ = ["parse_text", "split_entries", "to_post"]
+
+
+def to_post(doc: Document) -> Post:
+    """Parse a document into a post.
+
+    Raises:
+        DocumentError: the format is not supported or the content cannot be parsed.
+    """
+    if doc.format == "text":
+        return parse_text(doc.id, doc.content)
+    raise DocumentError(f"{doc.format} documents are not supported yet", path=doc.source)
+
+
+def split_entries(content: str, fmt: str, path: Path) -> list[tuple[str, str, str]]:
+    """Cut a feed or export into ``(entry key, entry format, entry content)`` triples.
+
+    Raises:
+        DocumentError: the format is not supported or the markup cannot be parsed.
+    """
+    raise DocumentError(f"{fmt} files are not supported yet", path=path)

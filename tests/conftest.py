@@ -1,0 +1,53 @@
+"""Shared fixtures: the pipeline, the bundled seeds, one build of them per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpora" / "lemire-blog"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory):
+    """``kg build`` of the bundled seeds, once per session (read-only for tests)."""
+    from kg.config import Config
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("seeds-build")
+    result = build([SEEDS], out, Config())
+    return out, result
+
+
+@pytest.fixture
+def seeds_copy(tmp_path):
+    """A writable copy of the seeds."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def extract_text(nlp):
+    """``extract_text(text)``: parse and extract a literal plain-text post."""
+    from kg.extract import extract
+    from kg.structure.text import parse_text
+
+    def run(text: str, name: str = "doc.txt"):
+        post = parse_text(name.rsplit(".", 1)[0], text)
+        return extract(post, nlp, document=name, source=name)
+
+    return run

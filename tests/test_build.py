@@ -1,0 +1,107 @@
+"""RDF: literal extractions become triples with evidence; serialisations parse everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.build import Minter, corpus_triples, document_triples, iri, literal
+from kg.export import to_rdf
+from kg.model import Affiliation, Citation, CommentRecord, Entity, Extraction, Span
+from kg.resolve import resolve_corpus
+
+BASE = "https://kg.example/"
+TEXT = "T\n\nAs Chad Dyer, VP at Sequoia Capital, says, “keep it.”\n\nArt, good."
+
+
+def extraction() -> Extraction:
+    sentence = Span(3, 52)
+    return Extraction(
+        document="d.txt", doc_id="d", source="d.txt", title="T", post_author=None, post_date="2009-08-01",
+        title_span=Span(0, 1),
+        persons=(Entity("person", "Chad Dyer", mentions=(Span(6, 15),), roles=("mentioned", "quoted")),
+                 Entity("person", "Art", mentions=(Span(54, 57),), roles=("commenter",))),
+        organisations=(Entity("organisation", "Sequoia Capital", mentions=(Span(23, 38),)),),
+        concepts=(Entity("concept", "control", aliases=("keep it",), mentions=(Span(47, 54),)),),
+        citations=(Citation("post", "quotes", Span(3, 52), to_person="Chad Dyer"),),
+        comments=(CommentRecord(n=1, span=Span(54, 64), body=Span(54, 64), author="Art", reply_to="post",
+                                first_words="Art, good.", author_evidence=Span(54, 57)),),
+        affiliations=(Affiliation("Chad Dyer", "Sequoia Capital", Span(6, 38), "VP"),),
+        sentences=(sentence, Span(54, 64)),
+    )
+
+
+def graph_of(ex: Extraction) -> dict[str, list[str]]:
+    resolution = resolve_corpus([ex])
+    minter = Minter(BASE, resolution)
+    return {minter.graph(ex.doc_id): document_triples(ex, TEXT, minter), minter.corpus_graph(): corpus_triples(resolution, minter)}
+
+
+def test_terms_are_escaped():
+    assert literal('a "b"\\\n\x01') == '"a \\"b\\"\\\\\\n\\u0001"'
+    assert iri("https://x.example/a b<c>") == "<https://x.example/a%20b%3Cc%3E>"
+
+
+def test_citation_evidence_and_sentence_can_be_followed():
+    g = rdflib.Graph().parse(data=to_rdf(graph_of(extraction()), "ttl", BASE).decode(), format="turtle")
+    rows = list(g.query("""
+        PREFIX cito: <http://purl.org/spar/cito/> PREFIX kg: <https://kg.example/ontology#>
+        PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+        SELECT ?name ?b ?e ?anchor ?sentence WHERE {
+          ?c a cito:Citation ; cito:hasCitationCharacterization cito:includesQuotationFrom ;
+             cito:hasCitedEntity ?p ; kg:evidence ?span .
+          ?p foaf:name ?name .
+          ?span nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?anchor ; nif:sentence/nif:anchorOf ?sentence .
+        }"""))
+    assert len(rows) == 1
+    name, b, e, anchor, sentence = (str(x) for x in rows[0])
+    assert name == "Chad Dyer" and TEXT[int(b):int(e)] == anchor == sentence
+
+
+def test_direct_triples_and_membership():
+    g = rdflib.Graph().parse(data=to_rdf(graph_of(extraction()), "nt", BASE).decode(), format="nt")
+    post = rdflib.URIRef(BASE + "post/d")
+    chad = rdflib.URIRef(BASE + "person/chad-dyer")
+    seq = rdflib.URIRef(BASE + "organisation/sequoia-capital")
+    cito = rdflib.Namespace("http://purl.org/spar/cito/")
+    org = rdflib.Namespace("http://www.w3.org/ns/org#")
+    assert (post, cito.includesQuotationFrom, chad) in g
+    assert (chad, org.memberOf, seq) in g
+    comment = rdflib.URIRef(BASE + "post/d/comment/1")
+    assert (comment, rdflib.URIRef("http://rdfs.org/sioc/ns#reply_of"), post) in g
+    assert (comment, rdflib.URIRef("http://purl.org/dc/terms/creator"), rdflib.URIRef(BASE + "person/art")) in g
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld"])
+def test_every_format_parses_with_pyoxigraph_and_rdflib(fmt):
+    data = to_rdf(graph_of(extraction()), fmt, BASE)
+    ox_format = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+                 "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    ox_count = len(list(ox.parse(data, format=ox_format)))
+    assert ox_count > 50
+    if fmt in ("ttl", "nt"):
+        g = rdflib.Graph().parse(data=data.decode(), format={"ttl": "turtle", "nt": "nt"}[fmt])
+        assert len(g) == ox_count
+
+
+def test_turtle_and_ntriples_are_the_same_graph_and_deterministic():
+    graphs = graph_of(extraction())
+    ttl = rdflib.Graph().parse(data=to_rdf(graphs, "ttl", BASE).decode(), format="turtle")
+    nt = rdflib.Graph().parse(data=to_rdf(graphs, "nt", BASE).decode(), format="nt")
+    assert isomorphic(ttl, nt)
+    assert to_rdf(graphs, "ttl", BASE) == to_rdf(graph_of(extraction()), "ttl", BASE)
+
+
+def test_hostile_names_still_give_valid_iris_and_literals():
+    ex = extraction()
+    hostile = 'Zoë "</script>" \\ \u202e 💥\n' + "x" * 300
+    ex2 = replace(ex, persons=(Entity("person", hostile, mentions=(Span(6, 15),)),),
+                  citations=(Citation("post", "cites", Span(3, 52), to_person=hostile),), affiliations=())
+    data = to_rdf(graph_of(ex2), "nt", BASE)
+    triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    names = {t.object.value for t in triples if t.predicate.value.endswith("/name")}
+    assert hostile in names

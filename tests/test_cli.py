@@ -1,0 +1,141 @@
+"""The command line: every command has help; happy paths exit 0; bad input exits non-zero
+with one clear line on stderr and no traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+COMMANDS = ["build", "extract", "query", "validate", "view", "stats"]
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def one_error_line(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    errors = [line for line in lines if line.startswith("kg: error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: kg " in result.stdout
+
+
+def test_top_level_help_lists_the_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+def test_build_happy_path(seeds_copy, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", str(seeds_copy), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.stderr
+    for name in ("kg.ttl", "kg.trig", "stats.json", "report.md", "views/index.html", "views/references.html",
+                 "views/concepts.html", "extractions/001_787f81ed9a464c78.json"):
+        assert (out / name).is_file(), name
+    assert (out / "store").is_dir()
+
+
+def test_build_summary_goes_to_stderr(seeds_copy, tmp_path):
+    result = run("build", str(seeds_copy), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "kg: 5 documents" in result.stderr
+
+
+def test_build_skips_bad_files_and_says_so(seeds_copy, tmp_path):
+    (seeds_copy / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    result = run("build", str(seeds_copy), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 3
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped")]
+    assert len(skipped) == 2
+    assert any("broken.txt: binary file" in line for line in skipped)
+    assert len(list((tmp_path / "out" / "extractions").glob("*.json"))) == 5
+
+
+def test_build_missing_or_empty_corpus(tmp_path):
+    result = run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"kg: error: {tmp_path / 'nope'}: no such file or folder"
+    (tmp_path / "empty").mkdir()
+    result = run("build", str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "the corpus is empty" in one_error_line(result)
+
+
+def test_extract_happy_and_error(seeds_copy, tmp_path):
+    result = run("extract", str(seeds_copy / "002_d8a23f124b445504.txt"), "--out", str(tmp_path / "x"), "--quiet")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "x" / "002_d8a23f124b445504.json").read_text(encoding="utf-8"))
+    assert data["title"] == "Guerilla collaboration" and data["post_date"] == "2009-08-01"
+    result = run("extract", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "x"))
+    assert result.exit_code == 1 and "no such file or folder" in one_error_line(result)
+    result = run("extract", str(seeds_copy))
+    assert result.exit_code == 2  # --out is required
+
+
+def test_query_formats(seeds_build):
+    out, _ = seeds_build
+    result = run("query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a sioct:BlogPost }", "--graph", str(out), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["results"]["bindings"][0]["n"]["value"] == "5"
+    result = run("query", "--file", "who-references-whom.rq", "--graph", str(out / "kg.ttl"), "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "source,sourceLabel,target,targetLabel,count"
+
+
+def test_query_errors(seeds_build, tmp_path):
+    out, _ = seeds_build
+    result = run("query", "DELETE WHERE { ?s ?p ?o }", "--graph", str(out))
+    assert result.exit_code == 1 and "updates are refused" in one_error_line(result)
+    result = run("query", "SELECT * WHERE {", "--graph", str(out))
+    assert result.exit_code == 1 and "invalid SPARQL" in one_error_line(result)
+    result = run("query", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
+    result = run("query", "--graph", str(out))
+    assert result.exit_code == 2 and "give a query or --file" in one_error_line(result)
+
+
+def test_validate(seeds_build, tmp_path):
+    out, _ = seeds_build
+    result = run("validate", str(out / "kg.ttl"))
+    assert result.exit_code == 0 and "conforms" in result.stderr
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix sioct: <http://rdfs.org/sioc/types#> .\n<https://kg.example/post/x> a sioct:BlogPost .\n", encoding="utf-8"
+    )
+    result = run("validate", str(bad))
+    assert result.exit_code == 4 and "Conforms: False" in result.stdout
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not turtle", encoding="utf-8")
+    result = run("validate", str(broken))
+    assert result.exit_code == 1 and "cannot parse the graph" in one_error_line(result)
+
+
+def test_view_and_stats(seeds_build, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(seeds_build[0], out, symlinks=True)
+    result = run("view", "--out", str(out))
+    assert result.exit_code == 0 and result.stdout.strip().endswith("views/index.html")
+    result = run("stats", "--out", str(out), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["counts"]["posts"] == 5
+    result = run("stats", "--out", str(out))
+    assert result.exit_code == 0 and "posts" in result.stdout and "most cited person" in result.stdout
+    result = run("stats", "--out", str(tmp_path / "nothing"))
+    assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)

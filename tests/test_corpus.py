@@ -1,0 +1,105 @@
+"""Loading: files and folders, encodings, formats, and bad input named clearly."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kg.corpus import decode, iter_files, load_corpus, load_file, sniff_format
+from kg.errors import CorpusError, DocumentError
+
+
+def test_folder_is_listed_sorted_without_hidden_files(tmp_path):
+    (tmp_path / "b.txt").write_text("B\n\nbody", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("A\n\nbody", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "c.txt").write_text("x", encoding="utf-8")
+    files, problems = iter_files([tmp_path])
+    assert [f.relative for f in files] == ["b.txt", "sub/a.txt"]
+    assert problems == []
+
+
+def test_missing_and_empty_corpus_are_errors(tmp_path):
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        iter_files([tmp_path / "nope"])
+    with pytest.raises(CorpusError, match="empty"):
+        iter_files([tmp_path])
+
+
+def test_symlink_loop_is_reported_once_and_walk_ends(tmp_path):
+    (tmp_path / "a.txt").write_text("A\n\nbody", encoding="utf-8")
+    os.symlink(tmp_path, tmp_path / "loop")
+    files, problems = iter_files([tmp_path])
+    assert [f.relative for f in files] == ["a.txt"]
+    assert len(problems) == 1 and "symbolic link loop" in str(problems[0])
+
+
+def test_decode_utf8_bom_and_legacy_encodings():
+    assert decode("\ufeffcafé".encode("utf-8"), "a.txt") == ("café", "utf-8")
+    assert decode("naïve café résumé déjà vu".encode("cp1252"), "a.txt")[0] == "naïve café résumé déjà vu"
+    assert decode("hi".encode("utf-16"), "a.txt") == ("hi", "utf-16")
+
+
+def test_decode_uses_declared_charset():
+    raw = '<html><head><meta charset="iso-8859-1"></head><body>Müller</body></html>'.encode("latin-1")
+    text, encoding = decode(raw, "a.html")
+    assert "Müller" in text and encoding == "iso-8859-1"
+
+
+def test_binary_file_is_refused_with_its_name():
+    with pytest.raises(DocumentError, match=r"^img\.png: binary file"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "img.png")
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "expected"),
+    [
+        ("<?xml version='1.0'?>\n<rss version='2.0'><channel>", ".xml", "rss"),
+        ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">', "", "atom"),
+        ('<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/">', ".xml", "wxr"),
+        ("<!DOCTYPE html><html><body>x</body></html>", ".txt", "html"),
+        ("---\ntitle: T\n---\nbody", ".txt", "markdown"),
+        ("# Title\n\nbody", ".md", "markdown"),
+        ("Title\n\nA body < 3 words.", ".txt", "text"),
+    ],
+)
+def test_format_is_sniffed_by_content_first(content, suffix, expected):
+    assert sniff_format(content, suffix) == expected
+
+
+def test_bad_files_are_skipped_and_the_rest_is_loaded(tmp_path):
+    (tmp_path / "good.txt").write_text("Title\n\nSome body text.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("  \n\n ", encoding="utf-8")
+    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    docs, problems = load_corpus([tmp_path])
+    assert [d.id for d in docs] == ["good"]
+    messages = sorted(str(p) for p in problems)
+    assert len(messages) == 3
+    assert any(m.endswith("binary.bin: binary file (NUL bytes), not text") for m in messages)
+    assert sum("empty file" in m for m in messages) == 2
+
+
+def test_size_limit_names_the_file_and_the_option(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000, encoding="utf-8")
+    files, _ = iter_files([big])
+    with pytest.raises(DocumentError, match=r"big\.txt: file is 0\.0 MB, over the 0\.0 MB limit \(raise max_file_bytes"):
+        load_file(files[0], max_bytes=1000)
+
+
+def test_document_identity_is_relative_to_the_corpus_root(tmp_path):
+    (tmp_path / "2012").mkdir()
+    (tmp_path / "2012" / "post.txt").write_text("T\r\n\r\nbody", encoding="utf-8")
+    docs, _ = load_corpus([tmp_path])
+    assert docs[0].id == "2012/post" and docs[0].source == "2012/post.txt" and docs[0].name == "post.txt"
+    assert docs[0].content == "T\n\nbody"  # newlines normalised
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (moved / "2012").mkdir()
+    (moved / "2012" / "post.txt").write_text("T\r\n\r\nbody", encoding="utf-8")
+    again, _ = load_corpus([moved])
+    assert again[0].id == docs[0].id and again[0].digest == docs[0].digest

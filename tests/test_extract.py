@@ -1,0 +1,184 @@
+"""Extraction rules, each on small literal posts: persons, organisations, citations,
+affiliations, threads and concepts, with positives and negatives."""
+
+from __future__ import annotations
+
+
+def names(entities):
+    return [e.name for e in entities]
+
+
+def cites(ex):
+    return {(c.source, c.kind, c.to_person, c.to_org, c.to_work) for c in ex.citations}
+
+
+def test_full_names_honorifics_and_aliases(extract_text):
+    ex = extract_text("A post\n\nIrving Wladawsky-Berger wrote it. Mr. Wladawsky-Berger is right, and Irving knows.")
+    assert names(ex.persons) == ["Irving Wladawsky-Berger"]
+    assert set(ex.persons[0].aliases) >= {"Mr. Wladawsky-Berger", "Irving"}
+    assert ex.persons[0].roles == ("mentioned",)
+
+
+def test_lone_given_name_needs_context(extract_text):
+    ex = extract_text("A post\n\nRob has summed up the view. Grace period ends. Martin raised a point.")
+    assert names(ex.persons) == ["Rob"]
+
+
+def test_idioms_products_and_it_are_not_persons(extract_text):
+    ex = extract_text("A post\n\nThis sounds like a quote from Captain Obvious. IT is changing. Google search is fast.")
+    assert ex.persons == ()
+    assert names(ex.organisations) == ["Google"]
+    assert ex.organisations[0].aliases == ("Google search",)
+
+
+def test_organisations_from_suffix_brand_acronym_list_and_maker(extract_text):
+    text = (
+        "A post\n\n"
+        "A study by The Corporate Executive Board helps. InsideView’s view is good. It is one we handle in TCS. "
+        "I follow my path with Apple, Plaxo, Xobni, or others. I carry an Intermec rugged mobile PDA. "
+        "Social media management platform Buffer is remote."
+    )
+    found = set(names(extract_text(text).organisations))
+    assert {"Apple", "Plaxo", "Xobni", "Intermec", "InsideView", "TCS", "Buffer"} <= found
+    assert any("Corporate Executive Board" in n or n == "CEB" for n in found)
+
+
+def test_events_places_and_roles_are_not_organisations(extract_text):
+    ex = extract_text("A post\n\nOur CEO went to Estonia for the RevNet sessions at Fusion in Europe.")
+    assert not {"CEO", "Estonia", "RevNet", "Europe"} & set(names(ex.organisations))
+
+
+def test_quoted_titles_cite_the_work_and_its_author(extract_text):
+    ex = extract_text("A post\n\nMartin Schneider wrote a few weeks ago “What is ITs role in the Social CRM Revolution” and I agree.")
+    assert ("post", "cites", "Martin Schneider", None, "What is ITs role in the Social CRM Revolution") in cites(ex)
+    assert names(ex.works) == ["What is ITs role in the Social CRM Revolution"]
+    assert ex.works[0].creator == "Martin Schneider"
+
+
+def test_example_quotes_are_not_titles(extract_text):
+    ex = extract_text("A post\n\nThe study had a few scary facts (like “IT function will diminish by 75% or more”).")
+    assert not any(c.to_work and c.to_work.startswith("IT function") and c.kind == "cites" for c in ex.citations)
+
+
+def test_study_by_organisation(extract_text):
+    ex = extract_text("A post\n\nHe references a study on The Future of Corporate IT by The Corporate Executive Board.")
+    found = [c for c in ex.citations if c.to_work == "The Future of Corporate IT"]
+    assert len(found) == 1 and found[0].kind == "cites" and found[0].to_org is not None
+
+
+def test_attributed_quotes_prefer_the_speaker_over_the_affiliation(extract_text):
+    ex = extract_text("A post\n\nAs Chad Dyer, VP Technology at Sequoia Capital, says, “the challenge is to keep control.”")
+    assert ("post", "quotes", "Chad Dyer", None, None) in cites(ex)
+    assert [(a.person, a.org, a.role) for a in ex.affiliations] == [("Chad Dyer", "Sequoia Capital", "VP Technology")]
+    chad = next(p for p in ex.persons if p.name == "Chad Dyer")
+    assert "quoted" in chad.roles
+
+
+def test_in_the_words_of_and_from_a_source(extract_text):
+    ex = extract_text("A post\n\nSo in the words of Ali G we need to keep it real. I use ‘the means by which things happen’ – which is grabbed from wikipedia.")
+    found = cites(ex)
+    assert ("post", "quotes", "Ali G", None, None) in found
+    assert ("post", "quotes", None, "Wikipedia", None) in found
+
+
+def test_credits(extract_text):
+    ex = extract_text("A post\n\n(thanks to Art King for the idea) The article was forwarded to me by friend Prem Kumar.")
+    found = cites(ex)
+    assert ("post", "credits", "Art King", None, None) in found
+    assert ("post", "credits", "Prem Kumar", None, None) in found
+
+
+def test_thanks_for_is_not_a_credit(extract_text):
+    ex = extract_text("A post\n\nThanks for the note, Mitch Lieberman. Thank you for adding your thoughts!")
+    assert not any(c.kind == "credits" for c in ex.citations)
+
+
+def test_named_works(extract_text):
+    ex = extract_text("A post\n\nThe shift to align ITSM with the Agile manifesto is hard, unlike the Universal Declaration of Digital Rights. This White Paper is long.")
+    works = {c.to_work for c in ex.citations if c.kind == "cites"}
+    assert works == {"Agile manifesto", "Universal Declaration of Digital Rights"}
+
+
+def test_possessive_affiliation(extract_text):
+    ex = extract_text("A post\n\nAs myself (and InsideView’s Umberto Miletti) noted a few weeks ago, it changes.")
+    assert [(a.person, a.org) for a in ex.affiliations] == [("Umberto Miletti", "InsideView")]
+    assert ("post", "cites", "Umberto Miletti", None, None) in cites(ex)
+
+
+def test_author_from_an_offered_email(extract_text):
+    ex = extract_text("A post\n\nIf you are not comfortable, send me a note (mitch.lieberman at gmail). More later.")
+    assert ex.post_author == "Mitch Lieberman"
+    assert ex.persons[0].aliases == ("mitch.lieberman",)
+    other = extract_text("A post\n\nWrite to support.team at example dot com for help.")
+    assert other.post_author is None
+
+
+THREAD = """The Socialization of IT
+
+I see a post by Irving Wladawsky-Berger, where he tackles the topic of “IT in the age of the Cloud”. Martin Schneider wrote “What is ITs role”.
+
+5 thoughts on “The Socialization of IT
+
+  1. Mitch,
+
+    Good point. The cloud offers services.
+
+  2. Munish,
+
+    Thanks for the note.
+
+  3. Mitch,
+
+    Agreed on both counts.
+
+  4. Mitch – thanks for illuminating my points from the other week.
+
+  5. Great posts and comments!
+
+  6. Russell,
+
+    Thank you for adding your thoughts!
+"""
+
+
+def test_thread_authors_are_inferred_from_addressing(extract_text):
+    ex = extract_text(THREAD)
+    assert ex.post_author == "Mitch"
+    assert [c.author for c in ex.comments] == ["Munish", "Mitch", "Munish", "Irving Wladawsky-Berger", "Russell", "Mitch"]
+    assert [c.reply_to for c in ex.comments] == ["Mitch", "Munish", "Mitch", "Mitch", "post", "Russell"]
+    assert ("comment:2", "replies_to", "Munish", None, None) in cites(ex)
+    roles = {p.name: p.roles for p in ex.persons}
+    assert roles["Mitch"] == ("post_author", "commenter") and roles["Munish"] == ("commenter",)
+
+
+def test_nested_replies_answer_their_parent_and_unknown_stays_null(extract_text):
+    ex = extract_text(
+        "T\n\nBody.\n\n  1. What do you suggest?\n\n    1. Matt, We need to learn.\n\n    2. I have been struggling.\n\n"
+        "  2. Is service a utility?\n\n    1. There is an element of that.\n"
+    )
+    assert [c.author for c in ex.comments] == ["Matt", None, None, None, None]
+    assert [c.reply_to for c in ex.comments] == ["post", "Matt", "Matt", "post", None]
+    assert ex.post_author is None
+
+
+def test_concepts_are_canonicalised_and_ranked(extract_text):
+    ex = extract_text(
+        "Guerilla collaboration\n\nGuerrilla Collaboration is common. We discuss guerilla collaboration and cloud computing. "
+        "The cloud changes IT. Knowledge workers use the cloud. Knowledge workers matter.",
+    )
+    concepts = {c.name: c for c in ex.concepts}
+    guerrilla = [c for c in ex.concepts if "collaboration" in c.name.lower() and "uer" in c.name.lower()]
+    assert len(guerrilla) == 1 and len(guerrilla[0].mentions) == 3
+    assert "cloud computing" in concepts and "knowledge workers" in concepts
+    assert len(ex.concepts) <= 15
+
+
+def test_every_span_points_into_the_text(extract_text):
+    text = THREAD
+    ex = extract_text(text)
+    for group in (ex.persons, ex.organisations, ex.concepts):
+        for entity in group:
+            for span in entity.mentions:
+                assert 0 <= span.start < span.end <= len(text)
+    for c in ex.citations:
+        assert c.evidence.of(text).strip()

@@ -1,0 +1,79 @@
+"""The spaCy components: sentence breaks, lexicon, names, quotes, phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp import PIPELINE, is_acronym, is_camel_case
+
+
+def spans(doc, group):
+    return [(s.text, s.label_) for s in doc.spans[group]]
+
+
+def test_default_pipeline_is_blank_english_plus_own_components(nlp):
+    assert tuple(nlp.pipe_names) == PIPELINE
+    assert nlp.meta["name"] == "pipeline" and not any(name in nlp.pipe_names for name in ("ner", "parser", "tagger"))
+
+
+def test_a_line_break_ends_a_sentence(nlp):
+    doc = nlp("Digital Tribes\n\nTribes form fast. They reform")
+    assert [s.text.strip() for s in doc.sents] == ["Digital Tribes", "Tribes form fast.", "They reform"]
+
+
+def test_lexicon_matches_case_rules(nlp):
+    doc = nlp("We use Twitter and twitter, Google search, and ITIL with the cloud. An apple a day.")
+    found = spans(doc, "lexicon")
+    assert ("Twitter", "ORG") in found and ("twitter", "ORG") in found
+    assert ("ITIL", "CONCEPT") in found
+    assert any(text == "Google search" and label == "PRODUCT" for text, label in found)
+    assert not any(text.lower() == "apple" for text, _ in found)  # lower-case "apple" is the fruit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yesterday Martin Schneider wrote a post.", ("Martin Schneider", "PERSON")),
+        ("I read Mr. Wladawsky-Berger on this.", ("Mr. Wladawsky-Berger", "PERSON")),
+        ("So in the words of Ali G we need it.", ("Ali G", "PERSON")),
+        ("A study by The Corporate Executive Board.", ("The Corporate Executive Board", "ORG")),
+        ("As InsideView noted before.", ("InsideView", "BRAND")),
+        ("It is one we handle in TCS today.", ("TCS", "ACRONYM")),
+        ("A Little Less #SMCongress please.", ("#SMCongress", "HASHTAG")),
+    ],
+)
+def test_names_are_found_and_labelled(nlp, text, expected):
+    assert expected in spans(nlp(text), "names")
+
+
+def test_sentence_initial_common_words_and_idioms_are_not_persons(nlp):
+    found = spans(nlp("Then Martin Schneider agreed. Captain Obvious says hi. Social media is big."), "names")
+    assert ("Martin Schneider", "PERSON") in found
+    assert not any(label == "PERSON" and "Captain" in text for text, label in found)
+    assert not any(text.startswith("Social") and label == "PERSON" for text, label in found)
+
+
+def test_quotes_skip_apostrophes(nlp):
+    doc = nlp("He wrote “What is IT’s role” and ‘the medium is the message’ – it’s Bob’s view.")
+    assert [s.text for s in doc.spans["quotes"]] == ["What is IT’s role", "the medium is the message"]
+
+
+def test_phrases_are_content_word_runs(nlp):
+    doc = nlp("The socialization of IT, knowledge workers and plug-and-play components matter.")
+    phrases = [s.text for s in doc.spans["phrases"]]
+    assert "socialization of IT" in phrases
+    assert "knowledge workers" in phrases
+    assert "plug-and-play components matter" in phrases
+
+
+def test_word_shape_helpers():
+    assert [is_camel_case(w) for w in ("SugarCRM", "YouTube", "McDonald", "Hello")] == [True, True, False, False]
+    assert [is_acronym(w) for w in ("ITSM", "itSMF", "Buffer", "A")] == [True, False, False, False]
+
+
+def test_unknown_trained_model_is_a_clear_error():
+    from kg.errors import ModelError
+    from kg.nlp import make_nlp
+
+    with pytest.raises(ModelError, match="not installed"):
+        make_nlp("xx_no_such_pipeline")

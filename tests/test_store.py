@@ -1,0 +1,79 @@
+"""The store and read-only SPARQL: formats, prefixes, refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.errors import GraphError, QueryError
+from kg.store import format_results, open_graph, query, rows, write_store
+
+GRAPHS = {
+    "https://kg.example/graph/a": ['<https://kg.example/person/x> <http://xmlns.com/foaf/0.1/name> "X, \\"the\\" one"'],
+    "https://kg.example/graph/b": ['<https://kg.example/person/y> <http://xmlns.com/foaf/0.1/name> "Y"'],
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    write_store(tmp_path, GRAPHS)
+    return open_graph(tmp_path)
+
+
+def test_union_of_named_graphs_with_default_prefixes(store):
+    result = rows(query(store, "SELECT ?n WHERE { ?p foaf:name ?n } ORDER BY ?n"))
+    assert result == [{"n": 'X, "the" one'}, {"n": "Y"}]
+
+
+def test_json_is_sparql_results_json(store):
+    data = json.loads(format_results(query(store, "SELECT ?p ?n WHERE { ?p foaf:name ?n } ORDER BY ?n"), "json"))
+    assert data["head"]["vars"] == ["p", "n"]
+    first = data["results"]["bindings"][0]
+    assert first["p"] == {"type": "uri", "value": "https://kg.example/person/x"}
+    assert first["n"]["type"] == "literal" and first["n"]["value"] == 'X, "the" one'
+
+
+def test_csv_and_table(store):
+    csv = format_results(query(store, "SELECT ?n WHERE { ?p foaf:name ?n } ORDER BY ?n"), "csv")
+    assert csv.splitlines() == ["n", '"X, ""the"" one"', "Y"]
+    table = format_results(query(store, "SELECT ?p WHERE { ?p foaf:name ?n } ORDER BY ?p"), "table")
+    assert table.splitlines()[0] == "p" and "https://kg.example/person/x" in table
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "PREFIX x: <http://x/>\nDELETE WHERE { ?s ?p ?o }",
+    "# comment\nCLEAR ALL",
+    "DROP GRAPH <https://kg.example/graph/a>",
+])
+def test_updates_are_refused(store, update):
+    with pytest.raises(QueryError, match="updates are refused"):
+        query(store, update)
+
+
+def test_syntax_errors_are_query_errors(store):
+    with pytest.raises(QueryError, match="invalid SPARQL"):
+        query(store, "SELECT WHERE {")
+
+
+def test_store_is_swapped_not_rewritten(tmp_path):
+    first = write_store(tmp_path, GRAPHS)
+    assert write_store(tmp_path, GRAPHS) == first  # unchanged content: nothing rewritten
+    second = write_store(tmp_path, {"https://kg.example/graph/a": GRAPHS["https://kg.example/graph/a"]})
+    assert second != first and not first.exists() and (tmp_path / "store").resolve() == second.resolve()
+
+
+def test_missing_graph_is_a_clear_error(tmp_path):
+    with pytest.raises(GraphError, match="run `kg build` first"):
+        open_graph(tmp_path / "nothing.ttl")
+
+
+def test_a_turtle_file_is_loaded_into_memory(tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text('@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n<http://x/a> foaf:name "A" .\n', encoding="utf-8")
+    assert rows(query(open_graph(path), "SELECT ?n WHERE { ?s foaf:name ?n }")) == [{"n": "A"}]
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://x/a> <http://x/b> .", encoding="utf-8")
+    with pytest.raises(GraphError, match="cannot parse"):
+        open_graph(bad)
