@@ -29,7 +29,7 @@ from kg.model import Citation, Extraction, Span
 from kg.namespaces import (
     CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, mint_iri, slugify,
 )
-from kg.resolve import Resolution, concept_key, normalise
+from kg.resolve import Resolution, normalise
 
 #: CiTO characterisation of each citation kind.
 CITO_PROPERTY = {
@@ -101,10 +101,7 @@ class Minter:
         return f"{self.base}post/{self.doc_path(doc_id)}"
 
     def entity(self, kind: str, doc_id: str, name: str) -> str:
-        canonical = self.resolution.canonical(kind, doc_id, name)
-        if kind == "concept":
-            return mint_iri(self.base, "concept", concept_key(canonical) or canonical)
-        return mint_iri(self.base, kind, canonical)
+        return mint_iri(self.base, kind, self.resolution.slug_source(kind, doc_id, name))
 
     def concept_scheme(self) -> str:
         return f"{self.base}concepts"
@@ -330,7 +327,7 @@ def corpus_triples(resolution: Resolution, minter: Minter) -> list[str]:
     add(scheme, iri(SKOS.prefLabel), literal("Concepts of the corpus"))
     for (kind, key), entity in sorted(resolution.entities.items()):
         name = entity.name
-        node = iri(mint_iri(minter.base, kind, key if kind == "concept" else name))
+        node = iri(mint_iri(minter.base, kind, Resolution.entity_slug_source(kind, key, entity)))
         add(node, iri(RDFS.label), literal(name))
         if kind == "person":
             add(node, _TYPE, iri(FOAF.Person))
@@ -349,6 +346,8 @@ def corpus_triples(resolution: Resolution, minter: Minter) -> list[str]:
         for alias in entity.aliases:
             if alias != name:
                 add(node, iri(SKOS.altLabel), literal(alias))
+        if entity.lexicon:
+            add(node, iri(SKOS.exactMatch), iri(entity.lexicon))
     return sorted(set(out))
 
 

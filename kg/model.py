@@ -149,7 +149,9 @@ class Post:
 class Entity:
     """A person, organisation, concept or work found in one document.
 
-    ``mentions`` are the spans that support it; ``aliases`` the other surface forms.
+    ``mentions`` are the spans that support it; ``aliases`` the other surface forms;
+    ``lexicon`` the IRI of the lexicon entry it matched (its identity across documents);
+    ``url`` the address of a work known by its link.
     """
 
     kind: str
@@ -159,13 +161,16 @@ class Entity:
     mentions: tuple[Span, ...] = ()
     creator: str | None = None
     publisher: str | None = None
+    lexicon: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One reference from the post or a comment to a person, organisation or work.
 
-    ``source`` is ``"post"`` or ``"comment:<n>"`` with ``n`` the 1-based comment position.
+    ``source`` is ``"post"`` or ``"comment:<n>"`` with ``n`` the 1-based comment position;
+    ``url`` is the link target where the citation is a hyperlink (or a pingback's page).
     """
 
     source: str
@@ -174,6 +179,7 @@ class Citation:
     to_person: str | None = None
     to_work: str | None = None
     to_org: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +287,7 @@ class Extraction:
         citations = tuple(
             Citation(
                 source=c["source"], kind=c["kind"], evidence=_span(c["evidence"]),
-                to_person=c["to_person"], to_work=c["to_work"], to_org=c["to_org"],
+                to_person=c["to_person"], to_work=c["to_work"], to_org=c["to_org"], url=c.get("url"),
             )
             for c in data["citations"] + data["citations_by_comment"]
         )
@@ -324,6 +330,9 @@ def _entity_json(e: Entity) -> dict[str, Any]:
     if e.kind == "work":
         out["creator"] = e.creator
         out["publisher"] = e.publisher
+        out["url"] = e.url
+    if e.lexicon:
+        out["lexicon"] = e.lexicon
     out["mentions"] = [[m.start, m.end] for m in e.mentions]
     return out
 
@@ -333,6 +342,7 @@ def _entity(data: dict[str, Any], kind: str) -> Entity:
         kind=kind, name=data["name"], aliases=tuple(data["aliases"]), roles=tuple(data.get("roles", ())),
         mentions=tuple(Span(s, e) for s, e in data["mentions"]),
         creator=data.get("creator"), publisher=data.get("publisher"),
+        lexicon=data.get("lexicon"), url=data.get("url"),
     )
 
 
@@ -349,6 +359,7 @@ def _citation_json(c: Citation, ex: Extraction) -> dict[str, Any]:
         "to_org": c.to_org,
         "kind": c.kind,
         "source": c.source,
+        "url": c.url,
         "evidence": _span_json(c.evidence),
     }
 

@@ -75,6 +75,7 @@ class Cluster:
     spans: list[Span] = field(default_factory=list)
     rules: set[str] = field(default_factory=set)
     structural_only: bool = True
+    lexicon: str | None = None
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -170,24 +171,30 @@ def _best_name(cluster: Cluster) -> str:
     return max(forms, key=lambda f: (len(f.split()), not f.islower(), sum(c.isupper() for c in f[:1]), -forms.index(f)))
 
 
-def cluster_orgs(mentions: Iterable[tuple[str, str, Span, str, bool]]) -> list[Cluster]:
-    """Cluster organisation mentions ``(name, surface, span, rule, structural)`` by name.
+def cluster_orgs(mentions: Iterable[tuple[str, str, Span, str, bool, str | None]]) -> list[Cluster]:
+    """Cluster organisation mentions ``(name, surface, span, rule, structural, lexicon IRI)``:
+    by lexicon entry where one matched, else by normalised name.
 
-    A lexicon name wins over a surface form; otherwise the most frequent surface.
+    A lexicon entry's name as the text writes it wins; otherwise the most frequent surface.
     """
     clusters: dict[str, Cluster] = {}
-    lexicon_names: dict[str, str] = {}
-    for name, surface, span, rule, structural in mentions:
+    lexicon_names: dict[str, list[str]] = {}
+    entry_key: dict[str, str] = {}
+    for name, surface, span, rule, structural, lexicon in mentions:
         key = normalise(name)
         if not key:
             continue
+        if lexicon:
+            key = entry_key.setdefault(lexicon, key)
         cluster = clusters.setdefault(key, Cluster(name=strip_possessive(name)))
         cluster.add(strip_possessive(surface), span, rule, structural)
-        if rule in ("lexicon", "product"):
-            lexicon_names[key] = name
+        if lexicon:
+            cluster.lexicon = lexicon
+            lexicon_names.setdefault(key, []).append(name)
     for key, cluster in clusters.items():
         if key in lexicon_names:
-            cluster.name = lexicon_names[key]
+            names = lexicon_names[key]
+            cluster.name = max(sorted(set(names)), key=lambda n: (names.count(n), len(n)))
         else:
             counts: dict[str, int] = {}
             for s in cluster.surfaces:
@@ -207,6 +214,7 @@ class CorpusEntity:
     name: str
     aliases: tuple[str, ...]
     documents: tuple[str, ...]
+    lexicon: str | None = None
 
 
 @dataclass
@@ -214,16 +222,31 @@ class Resolution:
     """Corpus-wide names: ``name_of[(kind, doc_id, local name)]`` and the entities."""
 
     name_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    key_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
     entities: dict[tuple[str, str], CorpusEntity] = field(default_factory=dict)
 
     def canonical(self, kind: str, doc_id: str, name: str) -> str:
         return self.name_of.get((kind, doc_id, name), name)
+
+    def slug_source(self, kind: str, doc_id: str, name: str) -> str:
+        """What the IRI of a document's entity is minted from: the corpus name, or for a
+        concept its matching key (so that variants share one IRI)."""
+        if kind == "concept":
+            return self.key_of.get((kind, doc_id, name)) or concept_key(name) or name
+        return self.canonical(kind, doc_id, name)
+
+    @staticmethod
+    def entity_slug_source(kind: str, key: str, entity: CorpusEntity) -> str:
+        return key if kind == "concept" else entity.name
 
 
 def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
     """Merge the entities of all documents into corpus entities (deterministic)."""
     extractions = sorted(extractions, key=lambda e: e.doc_id)
     groups: dict[tuple[str, str], list[tuple[str, Entity]]] = {}
+    # One key per lexicon entry, whatever label each document wrote: the first seen
+    # (documents are in a fixed order, so the key is deterministic).
+    lexicon_keys: dict[str, str] = {}
     for ex in extractions:
         for kind, items in (("person", ex.persons), ("organisation", ex.organisations),
                             ("concept", ex.concepts), ("work", ex.works)):
@@ -231,6 +254,8 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
                 key = normalise(entity.name)
                 if kind == "concept":
                     key = concept_key(entity.name)
+                if entity.lexicon:
+                    key = lexicon_keys.setdefault(entity.lexicon, key)
                 if key:
                     groups.setdefault((kind, key), []).append((ex.doc_id, entity))
     # A lone given name joins the only full name that starts with it, when they are both
@@ -262,9 +287,11 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         name = max(sorted(set(names)), key=lambda n: (len(n.split()), names.count(n), not n.islower()))
         aliases = sorted({a for _, e in members for a in (e.name, *e.aliases)} - {name})
         docs = tuple(sorted({d for d, _ in members}))
-        resolution.entities[(kind, key)] = CorpusEntity(kind, name, tuple(aliases), docs)
+        lexicon = next((e.lexicon for _, e in members if e.lexicon), None)
+        resolution.entities[(kind, key)] = CorpusEntity(kind, name, tuple(aliases), docs, lexicon)
         for doc_id, entity in members:
             resolution.name_of[(kind, doc_id, entity.name)] = name
+            resolution.key_of[(kind, doc_id, entity.name)] = key
     return resolution
 
 

@@ -56,7 +56,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
     if thread.post_author and thread.post_author_span and post.author is None and email is None:
         person_mentions.append(Mention(thread.post_author, thread.post_author_span, "addressed-author", True))
     org_mentions = find_org_mentions(ctx, person_mentions)
-    orgs = cluster_orgs((m.name, m.text, m.span, m.rule, m.structural) for m in org_mentions)
+    orgs = cluster_orgs((m.name, m.text, m.span, m.rule, m.structural, m.lexicon) for m in org_mentions)
     org_keys = {normalise(s) for c in orgs for s in (c.name, *c.surfaces)}
     person_mentions = [m for m in person_mentions if normalise(m.text) not in org_keys]
     people = cluster_people(((m.text, m.span, m.rule, m.structural) for m in person_mentions), canonical)
@@ -78,7 +78,8 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
 
     persons = _person_entities(people, thread, records, citations, person_name, post_author)
     organisations = tuple(
-        Entity(kind="organisation", name=c.name, aliases=c.aliases, mentions=tuple(sorted(c.spans))) for c in orgs
+        Entity(kind="organisation", name=c.name, aliases=c.aliases, mentions=tuple(sorted(c.spans)), lexicon=c.lexicon)
+        for c in orgs
     )
     return Extraction(
         document=document,

@@ -32,6 +32,7 @@ class _Candidate:
     forms: dict[str, int] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     lexicon_label: str | None = None
+    lexicon_iri: str | None = None
     in_title: bool = False
     in_heading: bool = False
     quoted: bool = False
@@ -53,7 +54,8 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
     def blocked(span: Span) -> bool:
         return any(t.start < span.end and span.start < t.end for t in taken)
 
-    def add(form: str, span: Span, *, label: str | None = None, quoted: bool = False, hashtag: bool = False) -> None:
+    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, quoted: bool = False,
+            hashtag: bool = False) -> None:
         form = " ".join(form.split())
         key = concept_key(label or form)
         if not key or len(key) < 2 or ctx.part_of(span.start)[0] == "other":
@@ -62,6 +64,8 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         cand.add(form, span)
         if label:
             cand.lexicon_label = label
+        if iri:
+            cand.lexicon_iri = iri
         part = ctx.part_of(span.start)[0]
         cand.in_title |= part == "title"
         cand.in_heading |= ctx.block_kind(span.start) == "heading"
@@ -74,7 +78,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         entry = lexicon.get(span.kb_id_)
         s = Span(span.start_char, span.end_char)
         if entry is not None and not blocked(s):
-            add(span.text, s, label=entry.label)
+            add(span.text, s, label=entry.label, iri=entry.iri)
     lexicon_keys = {concept_key(lexicon[s.kb_id_].label) for s in ctx.doc.spans["lexicon"] if s.label_ == "CONCEPT" and s.kb_id_ in lexicon}
 
     for span in ctx.doc.spans["phrases"]:
@@ -177,7 +181,7 @@ def _entity(cand: _Candidate) -> Entity:
         best = forms[0]
         name = best if _keeps_case(best) else best.lower()
     aliases = tuple(f for f in forms if f != name)
-    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(sorted(cand.spans)))
+    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(sorted(cand.spans)), lexicon=cand.lexicon_iri)
 
 
 def _keeps_case(form: str) -> bool:

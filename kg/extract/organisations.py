@@ -34,6 +34,7 @@ class OrgMention:
     span: Span
     rule: str
     structural: bool = False
+    lexicon: str | None = None
 
 
 def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
@@ -59,13 +60,15 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
         if entry is None:
             continue
         if span.label_ == "ORG":
-            out.append(OrgMention(entry.label, span.text, s, "lexicon"))
+            # The entry's own label as written here ("Corporate Executive Board" for CEB).
+            name = span.text if span.text in entry.labels else entry.label
+            out.append(OrgMention(name, span.text, s, "lexicon", lexicon=entry.iri))
             taken.append(s)
         elif span.label_ == "PRODUCT":
             taken.append(s)
             maker = lexicon.get(entry.maker or "")
             if maker is not None and entry.names_maker:
-                out.append(OrgMention(maker.label, span.text, s, "product"))
+                out.append(OrgMention(maker.label, span.text, s, "product", lexicon=maker.iri))
     concept_spans = [Span(s.start_char, s.end_char) for s in doc.spans["lexicon"] if s.label_ == "CONCEPT"]
 
     known_orgs: set[str] = {m.name for m in out}
