@@ -106,6 +106,35 @@ def cues() -> dict[str, frozenset[str]]:
 
 
 @functools.cache
+def verb_forms() -> frozenset[str]:
+    """Every form of the common verbs of ``ontology/lexicon/english.toml`` (lower case).
+
+    >>> {"suggests", "suggested", "suggesting", "seemed", "thought"} <= verb_forms()
+    True
+    """
+    path = ontology_path("lexicon", "english.toml")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read the word lists: {err}", path=path) from err
+    forms: set[str] = {w.lower() for w in data.get("irregular", [])}
+    for verb in (w.lower() for w in data.get("verbs", [])):
+        forms.add(verb)
+        stem = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
+        if verb.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(verb + "es")
+        elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            forms.update({verb[:-1] + "ies", verb[:-1] + "ied"})
+        else:
+            forms.add(verb + "s")
+        forms.update({stem + "ed", stem + "ing", verb + "d" if verb.endswith("e") else verb + "ed"})
+        if len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+            forms.update({verb + verb[-1] + "ed", verb + verb[-1] + "ing"})  # commit -> committed
+    return frozenset(forms)
+
+
+@functools.cache
 def first_names() -> frozenset[str]:
     """Given names (lower-case) from the ``gender-guesser`` name dictionary."""
     import gender_guesser

@@ -30,7 +30,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
 from kg.errors import ModelError
-from kg.lexicon import cues, entries, first_names, word_frequency
+from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
 
 #: Components of the default pipeline, in order.
 PIPELINE = ("kg_line_breaks", "sentencizer", "kg_lexicon", "kg_names", "kg_quotes", "kg_phrases")
@@ -321,7 +321,7 @@ class PhraseFinder:
 
     def __init__(self, max_words: int):
         self.max_words = max_words
-        self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ()))
+        self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ())) | verb_forms()
 
     def _content(self, word: str) -> bool:
         if len(word) >= 2 and word.isupper() and word.isalpha():

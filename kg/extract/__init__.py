@@ -22,7 +22,7 @@ from kg.extract.organisations import OrgMention, find_org_mentions
 from kg.extract.persons import Mention, author_from_email, find_person_mentions
 from kg.extract.thread import Thread, read_thread
 from kg.lexicon import cues
-from kg.model import Citation, CommentRecord, Entity, Extraction, Post, Span
+from kg.model import Affiliation, Citation, CommentRecord, Entity, Extraction, Post, Span
 from kg.resolve import Cluster, cluster_orgs, cluster_people, normalise
 
 __all__ = ["extract"]
@@ -73,8 +73,11 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
     post_author = person_name.get(thread.post_author) if thread.post_author else None
     affiliations = find_affiliations(ctx, refs, post_author)
 
+    # Names, job titles and pingback lines are not where ideas are named.
     taken = [m.span for m in person_mentions] + [m.span for m in org_mentions]
-    concepts = find_concepts(ctx, taken, max_concepts)
+    taken += [c.span for c in post.comments if c.kind != "comment"]
+    taken += [_role_span(post.text, a) for a in affiliations if a.role]
+    concepts = find_concepts(ctx, [t for t in taken if t is not None], max_concepts)
 
     persons = _person_entities(people, thread, records, citations, person_name, post_author)
     organisations = tuple(
@@ -101,6 +104,11 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         links=post.links,
         sentences=tuple(ctx.sentences),
     )
+
+
+def _role_span(text: str, affiliation: Affiliation) -> Span | None:
+    start = text.find(affiliation.role or "", affiliation.evidence.start, affiliation.evidence.end)
+    return Span(start, start + len(affiliation.role)) if start >= 0 and affiliation.role else None
 
 
 def _name_table(clusters: list[Cluster]) -> dict[str, str]:

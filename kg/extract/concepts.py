@@ -4,26 +4,42 @@ Input: the :class:`~kg.extract.context.Context` and the spans of persons and org
 (never concepts). Output: at most ``limit`` concept :class:`~kg.model.Entity` values,
 best first, each with its surface variants as aliases and its mention spans.
 
-Candidates are lexicon concepts, key phrases (runs of content words), short headings,
-hashtags and scare-quoted phrases. Variants are folded into one concept by
-:func:`kg.resolve.concept_key` (case, plural, ``guerilla``/``guerrilla``). A candidate's
-score adds its frequency, a bonus for the title, headings, scare quotes and the lexicon,
-and the rarity of its words in general English, so that ``digital tribes`` ranks above
-``good point``.
+Candidates come from lexicon matches, key phrases (runs of content words and their
+sub-phrases), short headings, hashtags, scare-quoted phrases and the items of an
+enumeration introduced as concepts (``concepts like co-creation, value creation, ...``).
+Variants fold into one concept by :func:`kg.resolve.concept_key` (case, plural,
+``guerilla``/``guerrilla``). Phrases are ranked C-value style (frequency, discounted where a
+phrase mostly occurs inside a longer one, favouring longer terms), weighted by how rare
+their words are in general English, plus bonuses for the lexicon, the title, headings,
+quotation marks and enumerations.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.extract.context import Context
 from kg.lexicon import cues, entry_by_iri, word_frequency
 from kg.model import Entity, Span
 from kg.resolve import concept_key
 
-_LEADING = re.compile(r"^(?:(?:a|an|the|our|my|your|their|its|this|that|these|those|some|new|little)\s+)+", re.I)
+_LEADING = re.compile(
+    r"^(?:(?:a|an|the|our|my|your|their|its|his|her|this|that|these|those|some|any|every|each|new|little|"
+    r"more|less|most|many|much|such|other|own|very|really|just|also|all)\s+)+",
+    re.I,
+)
+_ENUMERATION = re.compile(
+    r"\b(?:concepts?|ideas?|notions?|topics?|themes?|principles?|values?|buzzwords?|trends?)\s+"
+    r"(?:like|such as|including)\s+(?P<items>[^.;:!?()\n]{3,300})",
+    re.I,
+)
+#: Words too general to stand alone as a concept of a post.
+_TOO_GENERAL = {"it", "thing", "things", "stuff", "way", "people", "time", "lot", "today", "work"}
 
 
 @dataclass
@@ -37,11 +53,29 @@ class _Candidate:
     in_heading: bool = False
     quoted: bool = False
     hashtag: bool = False
+    listed: bool = False
+    capitalised: bool = False
+    role: bool = False
 
     def add(self, form: str, span: Span) -> None:
+        if span in self.spans:
+            return
         self.forms[form] = self.forms.get(form, 0) + 1
-        if span not in self.spans:
-            self.spans.append(span)
+        self.spans.append(span)
+
+    @property
+    def count(self) -> int:
+        return len(self.spans)
+
+    @property
+    def words(self) -> list[str]:
+        return self.key.split()
+
+    @property
+    def surface_words(self) -> list[str]:
+        """The words of the most frequent surface form (the key folds spelling)."""
+        best = max(sorted(self.forms), key=lambda f: self.forms[f])
+        return best.lower().split()
 
 
 def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
@@ -50,27 +84,34 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
     lexicon = entry_by_iri()
     candidates: dict[str, _Candidate] = {}
     taken = sorted(taken)
+    stop = {w.lower() for w in STOP_WORDS} | cues()["phrase_stop_words"]
 
     def blocked(span: Span) -> bool:
         return any(t.start < span.end and span.start < t.end for t in taken)
 
-    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, quoted: bool = False,
-            hashtag: bool = False) -> None:
+    redirect: dict[str, str] = {}  # surface key of a lexicon match -> that entry's key
+
+    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, **flags: bool) -> None:
         form = " ".join(form.split())
         key = concept_key(label or form)
-        if not key or len(key) < 2 or ctx.part_of(span.start)[0] == "other":
+        if label is None:
+            key = redirect.get(key, key)
+        if not key or len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
+            return
+        part = ctx.part_of(span.start)[0]
+        if part == "other":
             return
         cand = candidates.setdefault(key, _Candidate(key))
         cand.add(form, span)
         if label:
             cand.lexicon_label = label
-        if iri:
             cand.lexicon_iri = iri
-        part = ctx.part_of(span.start)[0]
+            entry = lexicon.get(iri or "")
+            cand.role = entry is not None and entry.category == "role"
         cand.in_title |= part == "title"
         cand.in_heading |= ctx.block_kind(span.start) == "heading"
-        cand.quoted |= quoted
-        cand.hashtag |= hashtag
+        for flag, value in flags.items():
+            setattr(cand, flag, getattr(cand, flag) or value)
 
     for span in ctx.doc.spans["lexicon"]:
         if span.label_ != "CONCEPT":
@@ -79,26 +120,16 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         s = Span(span.start_char, span.end_char)
         if entry is not None and not blocked(s):
             add(span.text, s, label=entry.label, iri=entry.iri)
-    lexicon_keys = {concept_key(lexicon[s.kb_id_].label) for s in ctx.doc.spans["lexicon"] if s.label_ == "CONCEPT" and s.kb_id_ in lexicon}
+            redirect[concept_key(span.text)] = concept_key(entry.label)
 
     for span in ctx.doc.spans["phrases"]:
         s = Span(span.start_char, span.end_char)
         if blocked(s):
             continue
-        form = _LEADING.sub("", span.text)
-        if form != span.text:
-            s = Span(s.end - len(form), s.end)
-        if form and not form.isdigit():
-            add(form, s)
-            words = form.split()
-            # Sub-phrases of long runs compete too: "digital tribes form" holds "digital tribes".
-            if len(words) >= 3:
-                for n in (2, len(words) - 1):
-                    for i in range(len(words) - n + 1):
-                        sub = " ".join(words[i:i + n])
-                        offset = form.find(sub)
-                        if offset >= 0 and not _weak_edge(sub):
-                            add(sub, Span(s.start + offset, s.start + offset + len(sub)))
+        for form, sub in _sub_phrases(span.text, s, stop):
+            sentence_start = ctx.sentence_of(sub.start).start == sub.start
+            capitalised = len(form.split()) > 1 and all(w[:1].isupper() for w in form.split()) and not sentence_start
+            add(form, sub, capitalised=capitalised)
 
     for span in ctx.doc.spans["names"]:
         if span.label_ == "HASHTAG":
@@ -106,66 +137,180 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             tag = span.text
             split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", tag.lstrip("#"))
             add(tag, s, label=split if split != tag.lstrip("#") else None, hashtag=True)
+            if split != tag.lstrip("#"):
+                for m in re.finditer(re.escape(split), text):
+                    add(m.group(0), Span(m.start(), m.end()), label=split, hashtag=True)
 
     for block in ctx.post.blocks:
         if block.kind == "heading":
             heading = block.span.of(text).rstrip(":").strip()
             form = _LEADING.sub("", heading)
-            if 2 <= len(form.split()) <= 4 and not blocked(block.span):
+            if 2 <= len(form.split()) <= 5 and not blocked(block.span):
                 start = block.span.start + heading.find(form)
                 add(form, Span(start, start + len(form)))
 
     for qspan in ctx.doc.spans["quotes"]:
         inner = qspan.text.strip()
-        if 1 <= len(inner.split()) <= 5 and not re.search(r"[.!?]$", inner) and not blocked(Span(qspan.start_char, qspan.end_char)):
-            add(inner, Span(qspan.start_char, qspan.start_char + len(inner)), quoted=True)
+        s = Span(qspan.start_char, qspan.start_char + len(inner))
+        content = [w for w in re.findall(r"[\w'-]+", inner) if not _stop(w, stop) and len(w) > 2]
+        # A re-quote of words the text already said is not a term being introduced.
+        requote = text.find(_LEADING.sub("", inner), 0, max(qspan.start_char - 1, 0)) >= 0
+        if len(content) < max(1, min(2, len(inner.split()) - 1)) or requote:
+            continue
+        if 1 <= len(inner.split()) <= 5 and not re.search(r"[.!?,;]$", inner) and not blocked(s):
+            form = _LEADING.sub("", inner) if len(inner.split()) > 1 and not inner.lower().startswith("the ") else inner
+            offset = inner.find(form)
+            add(form, Span(s.start + offset, s.start + offset + len(form)), quoted=True)
 
-    # Variant forms of the same concept elsewhere in the text count as its mentions.
-    scored = []
-    for cand in candidates.values():
-        score = _score(cand, cand.key in lexicon_keys)
-        if score > 0:
-            scored.append((score, cand))
-    scored.sort(key=lambda x: (-x[0], x[1].key))
+    for m in _ENUMERATION.finditer(text):
+        items = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group("items"))
+        pos = m.start("items")
+        for item in items:
+            item_text = item.strip()
+            start = text.find(item_text, pos) if item_text else -1
+            if start < 0:
+                continue
+            pos = start + len(item_text)
+            form = _LEADING.sub("", item_text)
+            if 1 <= len(form.split()) <= 4 and not re.search(r"\b(?:just|etc|name|few)\b", form, re.I):
+                offset = item_text.find(form)
+                add(form, Span(start + offset, start + offset + len(form)), listed=True)
+
+    scored = sorted(((s, c) for c in candidates.values() if (s := _score(c, candidates)) > 0), key=lambda x: (-x[0], x[1].key))
     chosen: list[_Candidate] = []
-    for score, cand in scored:
-        if len(chosen) >= limit:
-            break
+    for _, cand in scored:
         if any(_subsumed(cand, other) for other in chosen):
             continue
-        chosen.append(cand)
+        # A phrase inside a chosen longer one ("resilience" in "digital resilience") is a
+        # variant of it, not another concept.
+        host = next((c for c in chosen if _variant_of(cand, c)), None)
+        if host is not None:
+            for form, k in cand.forms.items():
+                host.forms[form] = host.forms.get(form, 0) + k
+            host.spans.extend(sp for sp in cand.spans if sp not in host.spans)
+            continue
+        if len(chosen) < limit:
+            chosen.append(cand)
     return [_entity(c) for c in chosen]
 
 
-def _weak_edge(phrase: str) -> bool:
-    words = phrase.lower().split()
-    stop = cues()["phrase_stop_words"]
-    return words[0] in stop or words[-1] in stop
+def _sub_phrases(phrase: str, span: Span, stop: set[str]) -> list[tuple[str, Span]]:
+    """A run of content words and its sub-phrases of two or more words (one word when the
+    run is one word), edges trimmed of words that cannot end a term."""
+    tokens = [(m.group(0), m.start()) for m in re.finditer(r"\S+", phrase)]
+    out = []
+    n = len(tokens)
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            if j - i == 1 and n > 1:
+                word = tokens[i][0]
+                # a lone word from a longer run counts only when it is a term on its own
+                if word.lower() in stop or len(word) < 3:
+                    continue
+            first, last = tokens[i][0], tokens[j - 1][0]
+            if _stop(first, stop) or _stop(last, stop) or last.endswith(("ed", "ly")) and j - i > 1 or first.endswith("ly"):
+                continue
+            start = tokens[i][1]
+            end = tokens[j - 1][1] + len(tokens[j - 1][0])
+            out.append((phrase[start:end], Span(span.start + start, span.start + end)))
+    return out
 
 
-def _score(cand: _Candidate, in_lexicon: bool) -> float:
-    count = sum(cand.forms.values())
-    words = cand.key.split()
-    rarity = sum(max(0.0, 6.0 - word_frequency(w)) for w in words) / len(words)
-    score = math.log2(1 + count) * (1 + rarity / 3)
-    if cand.lexicon_label or in_lexicon:
-        score += 2.0
+def _stop(word: str, stop: set[str]) -> bool:
+    """A stop word, unless written as an acronym ("IT" is not "it")."""
+    return word.lower() in stop and not (len(word) > 1 and word.isupper())
+
+
+def _rarity(words: list[str]) -> float:
+    return sum(max(0.0, 6.0 - word_frequency(w)) for w in words) / len(words)
+
+
+def _score(cand: _Candidate, all_candidates: dict[str, _Candidate]) -> float:
+    words = cand.words
+    # An acronym matched for a longer label ("PC" for "personal computer") is one word.
+    n = min(len(words), len(cand.surface_words))
+    if cand.key in _document_types() or cand.role:
+        return 0.0  # document types and roles (CIO, end users) are not ideas
+    count = cand.count
+    # C-value: discount the occurrences that are only parts of longer candidates.
+    longer = [c.count for c in all_candidates.values() if len(c.words) > n and _contains(c.words, words)]
+    independent = count - (sum(longer) / len(longer) if longer else 0.0)
+    # Roles and units (CIO, end users, IT department) are actors, not ideas: no lexicon bonus.
+    lexicon = cand.lexicon_label is not None and not cand.role
+    structural = cand.in_title or cand.in_heading or cand.quoted or cand.hashtag or cand.listed
+    if independent <= 0 and not (lexicon or structural):
+        return 0.0
+    rarity = _rarity(cand.surface_words)
+    score = math.log2(1 + n) * max(independent, 0.5) * (1 + rarity / 3)
+    if lexicon:
+        score += (2.5 if n > 1 or rarity >= 2.0 else 1.0) * (1.0 if count >= 2 else 0.5)
     if cand.in_title:
         score += 3.0
     if cand.in_heading:
         score += 2.0
     if cand.quoted:
-        score += 1.0
+        score += 1.5
     if cand.hashtag:
         score += 2.0
-    if len(words) > 1:
-        score += min(len(words) - 1, 2) * 0.75
-    # A lone common word says little unless the lexicon or the structure vouches for it.
-    if len(words) == 1 and not (cand.lexicon_label or in_lexicon or cand.in_title or cand.hashtag) and (count < 3 or rarity < 2.0):
+    if cand.listed:
+        score += 2.0
+    if cand.capitalised:
+        score += 1.0
+    if n == 1:
+        # A lone word is a concept when it is specific (rare in general English), a
+        # hyphenated compound, a hashtag or a quoted/listed term; a common word needs the
+        # lexicon and repetition.
+        special = cand.hashtag or cand.quoted or cand.listed or cand.in_title and rarity >= 2.0
+        compound = "-" in cand.key and count >= 2
+        if cand.key.endswith("ed") and not lexicon:
+            return 0.0
+        if not (special or compound or lexicon and (count >= 2 or rarity >= 2.0)
+                or rarity >= 2.0 and count >= 3 or rarity >= 2.5 and count >= 2):
+            return 0.0
+    if n > 1 and count < 2 and not (lexicon or structural or cand.capitalised or rarity >= 2.2 or "-" in cand.key):
         return 0.0
-    if len(words) > 1 and count < 2 and not (cand.lexicon_label or cand.in_title or cand.in_heading or cand.quoted or in_lexicon):
-        return 0.0
+    if n > 1 and count < 2 and _mixed_case(cand) and not (lexicon or structural):
+        return 0.0  # "RevNet workshop", "ITSM banner": a name and a common noun
     return score
+
+
+def _mixed_case(cand: _Candidate) -> bool:
+    """A name modifying a common noun ("RevNet workshop", "ITSM banner", "Estonia
+    conferences"), as opposed to a term in lower case or in Title Case.
+
+    >>> _mixed_case(_Candidate("x", forms={"RevNet workshop": 1})), _mixed_case(_Candidate("x", forms={"risk model": 1}))
+    (True, False)
+    """
+    words = max(sorted(cand.forms), key=lambda f: cand.forms[f]).split()
+    upper = [w[:1].isupper() for w in words]
+    if all(upper) or not any(upper):
+        return False
+    if upper[0] and not any(upper[1:]):
+        # Only the first word is capitalised: a sentence start, unless the word is a name.
+        return word_frequency(words[0]) < 4.0 or sum(c.isupper() for c in words[0]) >= 2
+    return True
+
+
+@functools.cache
+def _document_types() -> frozenset[str]:
+    """Generic names of documents ("white paper", "post") are not ideas."""
+    return frozenset(concept_key(w) for w in cues()["work_nouns"])
+
+
+def _variant_of(cand: _Candidate, chosen: _Candidate) -> bool:
+    """Whether ``cand`` is a variant of an already chosen concept: a phrase inside it
+    ("resilience" in "digital resilience"), or a longer phrase around it that is not a
+    heading of its own ("Social CRM Revolution" around "Social CRM")."""
+    if cand.lexicon_iri and cand.lexicon_iri != chosen.lexicon_iri:
+        return False
+    if _contains(chosen.words, cand.words):
+        return True
+    return _contains(cand.words, chosen.words) and not (cand.in_heading or cand.in_title or cand.lexicon_iri)
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    k = len(shorter)
+    return any(longer[i:i + k] == shorter for i in range(len(longer) - k + 1))
 
 
 def _subsumed(cand: _Candidate, other: _Candidate) -> bool:
@@ -185,5 +330,10 @@ def _entity(cand: _Candidate) -> Entity:
 
 
 def _keeps_case(form: str) -> bool:
-    """Acronyms, hashtags and CamelCase keep their case; ordinary phrases are lower-cased."""
-    return any(w.isupper() and len(w) > 1 or re.search(r"[a-z][A-Z]", w) or w.startswith("#") for w in form.split())
+    """Acronyms (``SMEs``), hashtags and CamelCase keep their case; ordinary phrases are
+    lower-cased.
+
+    >>> _keeps_case("SMEs"), _keeps_case("Digital Tribes"), _keeps_case("#SMCongress")
+    (True, False, True)
+    """
+    return any(sum(c.isupper() for c in w) >= 2 or re.search(r"[a-z][A-Z]", w) or w.startswith("#") for w in form.split())
