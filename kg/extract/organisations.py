@@ -23,6 +23,10 @@ from kg.model import Span
 
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _ORG_PREPOSITIONS = {"at", "in", "from", "with", "by", "joined", "join", "for", "of"}
+# Words before a capitalised token that place it as an employer or author ("at TCS").
+_EMPLOYER_PREPOSITIONS = {"at", "by", "from", "joined", "join", "joining", "left", "leaving"}
+_BACKED = {"sponsored", "-sponsored", "backed", "funded", "owned", "hosted", "acquired", "employees", "staff",
+           "team", "ceo", "cto", "cio", "founder", "spokesperson"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +89,16 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
         before = _prev_word(words, span.start)
         possessive = after in _POSSESSIVE
         if label == "ORG":
-            out.append(OrgMention(text, text, s, "suffix"))
-        elif label == "BRAND" and not _inside(s, concept_spans):
-            out.append(OrgMention(text, text, s, "brand"))
-        elif label == "ACRONYM" and text.upper() not in non_org and not _inside(s, concept_spans):
-            if possessive or before in _ORG_PREPOSITIONS or _next_word(words, span.end, 1) in suffix_heads:
-                out.append(OrgMention(text, text, s, "acronym"))
+            if not ctx.in_title_or_heading(s.start):
+                out.append(OrgMention(text, text, s, "suffix"))
+        elif label in ("BRAND", "ACRONYM") and text.upper() not in non_org and not _inside(s, concept_spans):
+            # CamelCase and capitals also name technologies and code ("MapReduce",
+            # "XPathFactory"): an organisation needs an organisation's position.
+            if "." in text or "(" in text:
+                continue
+            if possessive or before in _EMPLOYER_PREPOSITIONS or after in suffix_heads or after in _BACKED \
+                    or _next_word(words, span.end, 1) in suffix_heads:
+                out.append(OrgMention(text, text, s, label.lower()))
             else:
                 pending.append((span.start, span.end, "acronym"))
         elif label in ("NAME", "FIRST") and len(span) <= 3 and not _inside(s, concept_spans):
@@ -102,8 +110,6 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
                 len(span) == 1 and word_frequency(text) < 2.5 and _product_follows(words, span.end, product_nouns)
             ):
                 out.append(OrgMention(text, text, s, "maker"))
-            elif possessive and len(span) == 1 and not is_first_name(text) and not doc[span.start].is_sent_start:
-                out.append(OrgMention(text, text, s, "possessive"))
             else:
                 pending.append((span.start, span.end, "name"))
         known_orgs.update(m.name for m in out[-1:])

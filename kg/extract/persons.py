@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from kg.extract.context import Context
 from kg.extract.thread import Thread
-from kg.lexicon import cues, is_first_name
+from spacy.tokens import Span as SpacySpan
+
+from kg.lexicon import cues, is_first_name, word_frequency
 from kg.model import Span
 
 _EMAIL = re.compile(
@@ -89,11 +91,15 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
 
     full_first_names: set[str] = set()
     lone: list[tuple[int, int]] = []
+    weak: list[tuple[SpacySpan, Span]] = []
     for span in doc.spans["names"]:
         s = Span(span.start_char, span.end_char)
         if not free(s):
             continue
         if span.label_ == "PERSON":
+            if _common_words(span):
+                weak.append((span, s))  # "Free Advice", "Charles River": needs a cue
+                continue
             surface = span.text
             mentions.append(Mention(surface, s, "name"))
             full_first_names.add(span[0].text)
@@ -105,6 +111,11 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
             if span.label_ == "PERSON" and free(s) and not any(m.span == s for m in mentions):
                 mentions.append(Mention(span.text, s, "model"))
 
+    for span, s in weak:
+        if _has_person_cue(words, span.start, span.end, reporting, fillers, before_cues):
+            mentions.append(Mention(span.text, s, "name-with-cue"))
+            full_first_names.add(span[0].text)
+
     for start, end in lone:
         word = words[start]
         s = Span(doc[start].idx, doc[start].idx + len(word))
@@ -113,15 +124,7 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
             continue
         if not is_first_name(word) and not (start > 0 and words[start - 1].lower() in {"mr.", "mr", "ms.", "dr."}):
             continue
-        after = _words_after(words, end, 4)
-        k = 0
-        while k < len(after) and after[k] in fillers:
-            k += 1
-        if k < len(after) and after[k] in reporting:
-            mentions.append(Mention(word, s, "reporting-verb"))
-            continue
-        before = " ".join(_words_before(words, start, 4))
-        if any(before.endswith(cue) for cue in before_cues):
+        if _has_person_cue(words, start, end, reporting, fillers, before_cues):
             mentions.append(Mention(word, s, "cue"))
 
     for k, comment in enumerate(ctx.post.comments):
@@ -137,6 +140,26 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
     if ctx.post.author and ctx.post.author_span is not None:
         mentions.append(Mention(ctx.post.author, ctx.post.author_span, "signature", True))
     return sorted(set(mentions), key=lambda m: (m.span.start, m.span.end, m.text, m.rule))
+
+
+def _has_person_cue(words: list[str], start: int, end: int, reporting: frozenset[str], fillers: frozenset[str],
+                    before_cues: list[str]) -> bool:
+    """A reporting verb after the name (``Rob has summed up``) or a cue before it
+    (``thanks to``, ``a post by``)."""
+    after = _words_after(words, end, 4)
+    k = 0
+    while k < len(after) and after[k] in fillers:
+        k += 1
+    if k < len(after) and after[k] in reporting:
+        return True
+    before = " ".join(_words_before(words, start, 4))
+    return any(before.endswith(cue) for cue in before_cues)
+
+
+def _common_words(span: SpacySpan) -> bool:
+    """A two-word run whose words are both common English words ("Free Advice")."""
+    words = [t.text for t in span if t.text not in {"-", "–"}]
+    return len(words) == 2 and all(word_frequency(w.lower()) >= 4.3 for w in words)
 
 
 def _is_person_name(text: str) -> bool:

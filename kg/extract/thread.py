@@ -80,14 +80,21 @@ def addressee(text: str, body: Span) -> Address | None:
     name = m.group("name")
     words = name.split()
     refuse = cues().get("not_addressees", frozenset())
-    if words[0].lower() in refuse:
-        return None
-    if len(words) == 2 and not is_first_name(words[0]):
-        return None
-    if not is_first_name(words[0]) and word_frequency(words[0]) >= 4.0:
-        return None
+    if words[0].lower() in refuse or words[0].isupper():
+        return None  # "Yup,", "IMHO,"
+    if len(words) == 2 and (not is_first_name(words[0]) or word_frequency(words[1]) >= 4.0):
+        words = words[:1]  # "Geoff Absolutely," is Geoff
+        name = words[0]
+        if not is_first_name(name):
+            return None
     if m.group("punct") == "\n" and len(words) > 1:
         return None
+    if not is_first_name(words[0]):
+        # An unknown word is a name only as a salutation on its own line ("Munish,\n"),
+        # and not when it is a common word.
+        line_end = head[m.end("name"):].lstrip(" \t,.:!–—-")[:1] in ("\n", "")
+        if word_frequency(words[0]) >= 3.0 or not line_end:
+            return None
     start = body.start + m.start("name")
     return Address(name, Span(start, start + len(name)))
 
@@ -116,18 +123,16 @@ def read_thread(post: Post, post_author: str | None = None, post_author_span: Sp
         return k - 1 if k > 0 and comments[k - 1].kind == "comment" else None
 
     _infer_from_addressing(thread, comments, answered)
-    # 4. the post author
+    # 4. the post author: addressed by the thread's first comment, and not a commenter
     if thread.post_author is None:
-        earlier: set[str] = set()
-        for k in range(n):
-            addr = thread.addresses[k]
-            if comments[k].kind == "comment" and comments[k].parent is None and addr is not None:
-                if addr.name not in earlier and addr.name != thread.authors[k]:
-                    thread.post_author = addr.name
-                    thread.post_author_span = addr.span
-                break
-            if thread.authors[k]:
-                earlier.add(thread.authors[k])
+        first = next((k for k in range(n) if comments[k].kind == "comment"), None)
+        commenters = {a.split()[0] for a in thread.authors if a}
+        addr = thread.addresses[first] if first is not None else None
+        if addr is not None and comments[first].parent is None and addr.name.split()[0] not in commenters - {
+            (thread.authors[j] or "").split()[0] for j in range(n) if thread.how[j] == "addressed" and thread.authors[j] == addr.name
+        }:
+            thread.post_author = addr.name
+            thread.post_author_span = addr.span
     if thread.post_author is not None:
         commenters = {a for a, c in zip(thread.authors, comments) if a and c.kind == "comment"}
         for k in range(n):

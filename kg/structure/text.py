@@ -69,6 +69,7 @@ _BYLINE_BEFORE = re.compile(r"^\s*(?P<name>[^\n:]{2,60}?)\s+(?:said|says|wrote)(
 _PINGBACK = re.compile(r"^\s*(?P<kind>pingback|trackback)\s*:\s*(?P<rest>.+)$", re.I)
 _NAME = r"(?:[A-Z]\.|[A-Z][\w'’-]*)(?:[ \t]+(?:[A-Z]\.|[A-Z][\w'’-]*|de|van|von|der|da|di|le|la|del|bin|al))*"
 _BYLINE_NAME = re.compile(rf"^(?P<name>{_NAME})\s+(?:(?:says|said|wrote)\s*:?\s*)?")
+_SAYS = re.compile(r"^(?P<name>[^\n:;,.!?]{1,60}?)\s+(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*")
 _POST_BYLINE = re.compile(rf"^\s*(?:posted|written|published)?\s*by\s+(?P<name>{_NAME})\b", re.I)
 
 
@@ -358,6 +359,20 @@ def _make_comment(text: str, entry: Span, body: Span, parent: int | None) -> Com
             kind=ping.group("kind").lower(), source_title=title, source_site=site,
         )
     author = author_span = date = None
+    said = _SAYS.match(content)
+    if said:
+        # "Mugizi says:" names the commenter whatever the name is.
+        name = said.group("name").strip()
+        author, author_span = name, Span(body.start + said.start("name"), body.start + said.start("name") + len(name))
+        skip = said.end()
+        found = find_date(content[skip:skip + 80].lstrip())
+        if found and found[1] == 0:
+            date = found[0]
+            lead = len(content[skip:]) - len(content[skip:].lstrip())
+            skip += lead + found[2]
+        skip += len(content[skip:]) - len(content[skip:].lstrip(" \t\n|-–—,"))
+        return Comment(span=entry, body=Span(body.start + skip, body.end), author=author, author_span=author_span,
+                       date=date, parent=parent)
     m = _BYLINE_NAME.match(content)
     if m:
         name = m.group("name").strip()
