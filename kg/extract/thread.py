@@ -123,14 +123,13 @@ def read_thread(post: Post, post_author: str | None = None, post_author_span: Sp
         return k - 1 if k > 0 and comments[k - 1].kind == "comment" else None
 
     _infer_from_addressing(thread, comments, answered)
-    # 4. the post author: addressed by the thread's first comment, and not a commenter
+    # 4. the post author: addressed by the thread's first comment, and not someone the
+    # page itself names as a commenter (bylines, signatures, markup)
     if thread.post_author is None:
         first = next((k for k in range(n) if comments[k].kind == "comment"), None)
-        commenters = {a.split()[0] for a in thread.authors if a}
+        signed = {a.split()[0] for a, how in zip(thread.authors, thread.how) if a and how == "structure"}
         addr = thread.addresses[first] if first is not None else None
-        if addr is not None and comments[first].parent is None and addr.name.split()[0] not in commenters - {
-            (thread.authors[j] or "").split()[0] for j in range(n) if thread.how[j] == "addressed" and thread.authors[j] == addr.name
-        }:
+        if addr is not None and comments[first].parent is None and addr.name.split()[0] not in signed:
             thread.post_author = addr.name
             thread.post_author_span = addr.span
     if thread.post_author is not None:
