@@ -312,6 +312,35 @@ def stats(
         typer.echo(render_table(["central concept", "pagerank"], [[c["name"], f"{c['pagerank']:.3f}"] for c in central]), nl=False)
 
 
+@app.command()
+@handle_errors
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files, one per document.", file_okay=False)],
+    docs: Annotated[list[Path] | None, typer.Option("--docs", help="Documents to extract and score (default: the bundled seeds/).")] = None,
+    pred: Annotated[Path | None, typer.Option("--pred", help="Score these JSON predictions instead of extracting.", file_okay=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    config: ConfigOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """Score extraction against gold labels: precision, recall and F1 per label.
+
+    Example: kg evaluate --gold tests/data/gold --docs seeds/
+    """
+    from kg.pipeline import evaluate_documents
+
+    if docs and pred is not None:
+        raise _fail("give --docs or --pred, not both", 2)
+    cfg = _config(config, model=model)
+    scores, skipped = evaluate_documents(gold, docs or (None if pred else _default_corpus()), pred, cfg)
+    _report_skipped(skipped)
+    if as_json:
+        typer.echo(json.dumps(scores.to_json(), indent=2))
+    else:
+        typer.echo(scores.to_table(), nl=False)
+    if skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
 def main() -> None:
     app()
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.config import Config
 from kg.corpus import load_corpus
@@ -213,3 +214,17 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         result.files = files
         result.stats = stats
     return result
+
+
+def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,
+                       progress: Progress = _noop) -> tuple[Any, list[KgError]]:
+    """``kg evaluate``: score extractions of ``docs`` (made now) or the JSON files in
+    ``pred`` against the gold labels in ``gold``; returns the scores and files skipped."""
+    from kg.evaluate import load_gold, load_predictions, score
+
+    labels = load_gold(gold)
+    if pred is not None:
+        return score(labels, load_predictions(pred)), []
+    items, skipped = extract_corpus(docs or [], config, progress)
+    predictions = {json_stem(ex.document): ex.to_json() for _, ex, _ in items}
+    return score(labels, predictions), skipped

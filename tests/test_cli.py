@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 
 runner = CliRunner()
-COMMANDS = ["build", "extract", "query", "validate", "view", "stats"]
+COMMANDS = ["build", "extract", "query", "validate", "view", "stats", "evaluate"]
 
 
 def run(*args: str):
@@ -139,3 +139,21 @@ def test_view_and_stats(seeds_build, tmp_path):
     assert result.exit_code == 0 and "posts" in result.stdout and "most cited person" in result.stdout
     result = run("stats", "--out", str(tmp_path / "nothing"))
     assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
+
+
+def test_evaluate(seeds_copy, tmp_path):
+    from .conftest import GOLD
+
+    result = run("evaluate", "--gold", str(GOLD), "--docs", str(seeds_copy))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].split() == ["label", "P", "R", "F1", "pred", "gold"]
+    assert result.stdout.splitlines()[1].startswith("persons")
+    result = run("evaluate", "--gold", str(GOLD), "--docs", str(seeds_copy), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"]["comments"]["docs"] == 5
+    (tmp_path / "empty").mkdir()
+    result = run("evaluate", "--gold", str(tmp_path / "empty"), "--docs", str(seeds_copy))
+    assert result.exit_code == 1 and "no gold files" in one_error_line(result)
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "pred" / "000_1dbe1a397a1ff981.json").write_text("{not json", encoding="utf-8")
+    result = run("evaluate", "--gold", str(GOLD), "--pred", str(tmp_path / "pred"))
+    assert result.exit_code == 1 and "000_1dbe1a397a1ff981.json: cannot read JSON" in one_error_line(result)
