@@ -55,13 +55,14 @@ def strip_possessive(surface: str) -> str:
 
 
 def display_name(surface: str) -> str:
-    """A name as the graph shows it: title case where the text had it all in lower case.
+    """A name as the graph shows it: a full name written all in lower case is title-cased;
+    a one-word handle is kept as written.
 
-    >>> display_name("john sweitzer"), display_name("Irving Wladawsky-Berger")
-    ('John Sweitzer', 'Irving Wladawsky-Berger')
+    >>> display_name("john sweitzer"), display_name("Irving Wladawsky-Berger"), display_name("jdoe")
+    ('John Sweitzer', 'Irving Wladawsky-Berger', 'jdoe')
     """
     surface = " ".join(strip_possessive(surface).split())
-    if surface.islower() and "." not in surface and "@" not in surface:
+    if surface.islower() and " " in surface and "." not in surface and "@" not in surface:
         return " ".join(w[:1].upper() + w[1:] for w in surface.split())
     return surface
 

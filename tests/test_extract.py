@@ -182,3 +182,48 @@ def test_every_span_points_into_the_text(extract_text):
                 assert 0 <= span.start < span.end <= len(text)
     for c in ex.citations:
         assert c.evidence.of(text).strip()
+
+
+def test_interjections_and_acronyms_are_not_addressees(extract_text):
+    ex = extract_text(
+        "T\n\nBody.\n\n  1. Yup, I agree with the post.\n\n  2. IMHO, this is wrong.\n\n  3. Munish, thanks.\n"
+    )
+    assert [c.reply_to for c in ex.comments] == ["post", "post", "post"]  # "Munish," is not alone on its line
+    assert ex.post_author is None
+
+
+def test_says_bylines_name_any_commenter(extract_text):
+    ex = extract_text("T\n\nBody.\n\n  1. Mugizi says:\n\n    A good point.\n\n  2. jdoe says:\n\n    @Mugizi indeed.\n")
+    assert [c.author for c in ex.comments] == ["Mugizi", "jdoe"]
+    assert [c.first_words for c in ex.comments] == ["A good point.", "@Mugizi indeed."]
+    assert ex.post_author is None  # Mugizi is addressed, but the page names Mugizi as a commenter
+
+
+def test_camel_case_needs_an_organisations_position(extract_text):
+    ex = extract_text("A post\n\nUse MapReduce and XPathFactory here. I work at DataStax and SugarCRM-sponsored blogs are fine.")
+    assert set(names(ex.organisations)) >= {"DataStax"}
+    assert not {"MapReduce", "XPathFactory"} & set(names(ex.organisations))
+
+
+def test_common_word_runs_need_a_person_cue(extract_text):
+    ex = extract_text("A post\n\nRead Free Advice today. The Charles River is wide. Thanks to Art King for this.")
+    assert names(ex.persons) == ["Art King"]
+
+
+def test_enumerated_concepts_and_roles(extract_text):
+    ex = extract_text(
+        "A post\n\nMany talk about concepts like co-creation, value creation, buyer creation, community, just to name a few. "
+        "Our CIO and the end users disagree."
+    )
+    concepts = {c.name for c in ex.concepts}
+    assert {"co-creation", "value creation", "buyer creation", "community"} <= concepts
+    assert not {"CIO", "end users"} & concepts
+
+
+def test_scare_quotes_are_terms_but_idioms_are_not(extract_text):
+    ex = extract_text(
+        "A post\n\nI dislike ‘best practice’ and ‘the medium is the message’. Maybe this is ‘as good as it gets’, ‘No’."
+    )
+    quoted = {c.name for c in ex.concepts}
+    assert {"best practice", "the medium is the message"} <= quoted
+    assert not {"as good as it gets", "no", "No"} & quoted
