@@ -133,3 +133,28 @@ def test_dates():
     assert parse_date("February 30, 2009") is None
     assert parse_date("A date-free title") is None
     assert find_date("said on 18 November 2013 at 9:15") == ("2013-11-18", 8, 24)
+
+
+def test_blogger_said_threads_and_post_bylines():
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "text" / "blogger-said.txt").read_text(encoding="utf-8")
+    post = parse_text("d", text)
+    assert post.author == "Stephen Mann"
+    assert post.body.of(text) == "The framework is not dead. Many organisations still use it."
+    assert [(c.author, c.date) for c in post.comments] == [(None, "2013-11-18"), ("Rob England", "2013-11-18"),
+                                                           ("Stephen Mann", "2013-11-19")]
+    assert [c.body.of(text) for c in post.comments] == [
+        "Great post, but ITIL 4 changes a lot.", "Stephen, I disagree with most of this.", "Rob, fair point."]
+
+
+def test_wordpress_says_with_date_lines():
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "text" / "wordpress-says.txt").read_text(encoding="utf-8")
+    post = parse_text("d", text)
+    assert (post.title, post.date) == ("The CMDB is a myth", "2009-08-03")
+    assert [(c.author, c.date, c.body.of(text)) for c in post.comments] == [
+        ("John Smith", "2009-08-04", "I have seen one working, once."),
+        ("Jane Doe", "2009-08-05", "John, where was that?"),
+    ]

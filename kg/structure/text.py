@@ -56,7 +56,7 @@ _BOILERPLATE = [
         r"^\s*log out\s*/\s*change\s*\)?\s*$",
         r"^\s*cancel reply\s*$",
         r"^\s*(?:posted in|filed under|tagged|tags?:|categories:|permalink)\b.*$",
-        r"^\s*reply\s*$",
+        r"^\s*(?:reply|delete|reply\s*↓|report|flag|like|edit)\s*$",
         r"^\s*(?:newer|older) (?:post|entries|posts)\s*$",
     )
 ]
@@ -70,7 +70,9 @@ _PINGBACK = re.compile(r"^\s*(?P<kind>pingback|trackback)\s*:\s*(?P<rest>.+)$", 
 _NAME = r"(?:[A-Z]\.|[A-Z][\w'’-]*)(?:[ \t]+(?:[A-Z]\.|[A-Z][\w'’-]*|de|van|von|der|da|di|le|la|del|bin|al))*"
 _BYLINE_NAME = re.compile(rf"^(?P<name>{_NAME})\s+(?:(?:says|said|wrote)\s*:?\s*)?")
 _SAYS = re.compile(r"^(?P<name>[^\n:;,.!?]{1,60}?)\s+(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*")
-_POST_BYLINE = re.compile(rf"^\s*(?:posted|written|published)?\s*by\s+(?P<name>{_NAME})\b", re.I)
+_POST_BYLINE = re.compile(
+    rf"^\s*(?:posted|written|published)?\s*by\s+(?P<name>{_NAME})(?=\s*$|\s+(?:at|on|in)\b|\s*[|,·—–-])", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,16 +188,17 @@ def parse_text(doc_id: str, text: str) -> Post:
             author = sig
             s = signature_line.content_span()
             author_span = Span(s.end - len(sig), s.end)
-    if author is None:
-        for ln in body_lines[:3]:
-            m = _POST_BYLINE.match(ln.text)
-            if m and looks_like_name(m.group("name")):
+    byline_lines: list[_Line] = []
+    nonblank = [ln for ln in body_lines if not ln.blank]
+    for ln in nonblank[:2] + nonblank[-2:]:
+        m = _POST_BYLINE.match(ln.text)
+        if m and looks_like_name(m.group("name")) and len(ln.text.split()) <= 12 and ln not in byline_lines:
+            byline_lines.append(ln)
+            if author is None:
                 author = m.group("name")
                 author_span = Span(ln.start + m.start("name"), ln.start + m.end("name"))
-                break
-
     for ln in body_lines:
-        if not ln.blank and ln is not signature_line and is_boilerplate(ln.text):
+        if not ln.blank and ln is not signature_line and (is_boilerplate(ln.text) or ln in byline_lines):
             boiler.append(ln.content_span())
     boiler_starts = {b.start for b in boiler}
     blocks = _blocks(text, [ln for ln in body_lines if ln.content_span().start not in boiler_starts], signature_line)
@@ -348,6 +351,14 @@ def _numbered_thread(text: str, region: list[_Line]) -> list[Comment]:
     return comments
 
 
+_ANONYMOUS = {"anonymous", "anon", "anonymous coward", "guest", "unknown", "a reader", "someone", "visitor"}
+
+
+def _named(name: str | None) -> str | None:
+    """A commenter's name, or ``None`` for "Anonymous" and the like."""
+    return None if name is None or name.strip().lower() in _ANONYMOUS else name
+
+
 def _make_comment(text: str, entry: Span, body: Span, parent: int | None) -> Comment:
     """A comment from its entry; reads a pingback line or a leading byline."""
     content = body.of(text)
@@ -371,8 +382,8 @@ def _make_comment(text: str, entry: Span, body: Span, parent: int | None) -> Com
             lead = len(content[skip:]) - len(content[skip:].lstrip())
             skip += lead + found[2]
         skip += len(content[skip:]) - len(content[skip:].lstrip(" \t\n|-–—,"))
-        return Comment(span=entry, body=Span(body.start + skip, body.end), author=author, author_span=author_span,
-                       date=date, parent=parent)
+        return Comment(span=entry, body=Span(body.start + skip, body.end), author=_named(author),
+                       author_span=author_span if _named(author) else None, date=date, parent=parent)
     m = _BYLINE_NAME.match(content)
     if m:
         name = m.group("name").strip()
@@ -444,7 +455,8 @@ def _signed_thread(text: str, region: list[_Line]) -> list[Comment]:
         entry_end = closing.content_span().end if closing is not None else body.end
         entry_start = min(body.start, author[1].start) if author else body.start
         name, span, date = author if author else (None, None, None)
-        comments.append(Comment(span=Span(entry_start, entry_end), body=body, author=name, author_span=span, date=date))
+        comments.append(Comment(span=Span(entry_start, entry_end), body=body, author=_named(name),
+                                author_span=span if _named(name) else None, date=date))
 
     for ln in region:
         if ln.blank:
@@ -463,6 +475,11 @@ def _signed_thread(text: str, region: list[_Line]) -> list[Comment]:
             span = Span(ln.start + after.start("name"), ln.start + after.start("name") + len(name))
             flush((name, span, found[0] if found else None), ln)
             pending_author = None
+            continue
+        date = parse_date(ln.text)
+        if date and pending_author and pending_author[2] is None:
+            # "18 November 2013 at 10:02" after a byline, before or after the body
+            pending_author = (pending_author[0], pending_author[1], date)
             continue
         before = _BYLINE_BEFORE.match(ln.text)
         if before and looks_like_name(before.group("name").strip()) or before and before.group("name").strip().lower() == "anonymous":
