@@ -205,8 +205,11 @@ def test_camel_case_needs_an_organisations_position(extract_text):
     assert not {"MapReduce", "XPathFactory"} & set(names(ex.organisations))
 
 
-def test_common_word_runs_need_a_person_cue(extract_text):
-    ex = extract_text("A post\n\nRead Free Advice today. The Charles River is wide. Thanks to Art King for this.")
+def test_title_case_stretches_need_a_person_cue(extract_text):
+    ex = extract_text(
+        "Grace Hopper Was Right\n\nHere are Seven Pieces of Free Advice for Computer Science Students. "
+        "Thanks to Art King for this."
+    )
     assert names(ex.persons) == ["Art King"]
 
 
@@ -227,3 +230,28 @@ def test_scare_quotes_are_terms_but_idioms_are_not(extract_text):
     quoted = {c.name for c in ex.concepts}
     assert {"best practice", "the medium is the message"} <= quoted
     assert not {"as good as it gets", "no", "No"} & quoted
+
+
+def test_citation_phrasings_of_the_genre(extract_text):
+    ex = extract_text(
+        "Probing citations\n\n"
+        "According to a recent Gartner report, most ITSM projects fail. Charles Araujo's excellent book The Quantum "
+        "Age of IT argues for a new model. As Stephen Mann pointed out in his post last week, the service desk is "
+        "changing. I recommend reading Rob England's \"The IT Skeptic\" every week. Hat tip to Barclay Rae for the link. "
+        "Forrester's Glenn O'Donnell says that automation is key. In a recent survey, HDI found that most service desks "
+        "are understaffed. Jane Smith, CIO of Acme Corp, wrote \"Why we dropped ITIL\" on her blog. See also the excellent "
+        "article by Kaimar Karu on value streams."
+    )
+    assert cites(ex) == {
+        ("post", "cites", None, "Gartner", None),
+        ("post", "cites", "Charles Araujo", None, "The Quantum Age of IT"),
+        ("post", "cites", "Stephen Mann", None, None),
+        ("post", "cites", "Rob England", None, "The IT Skeptic"),
+        ("post", "credits", "Barclay Rae", None, None),
+        ("post", "cites", "Glenn O'Donnell", None, None),
+        ("post", "cites", None, "HDI", None),
+        ("post", "cites", "Jane Smith", None, "Why we dropped ITIL"),
+        ("post", "cites", "Kaimar Karu", None, None),
+    }
+    assert {(a.person, a.org, a.role) for a in ex.affiliations} == {
+        ("Glenn O'Donnell", "Forrester", None), ("Jane Smith", "Acme Corp", "CIO")}

@@ -99,10 +99,13 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         sentence = ctx.sentence_of(qs)
         window_start = max(sentence.start, qs - 120, text.rfind("(", sentence.start, qs) + 1)
         lead = text[window_start:qs]
-        if not title_cues.search(lead) or _EXAMPLE.search(lead):
+        possessed = re.search(r"['’]s\s*[“\"‘']?$", lead) is not None  # Rob England's "The IT Skeptic"
+        if not (title_cues.search(lead) or possessed) or _EXAMPLE.search(lead):
             continue
         before = [r for r in refs_in(sentence.start, qs)]
-        creator = before[-1] if before else None
+        people = [r for r in before if r.kind == "person"]
+        # the writer, not the employer named in their apposition
+        creator = people[-1] if people else (before[-1] if before else None)
         evidence = Span(min(sentence.start, creator.span.start) if creator else sentence.start, min(qe + 1, len(text)))
         title = _clean_title(inner)
         if creator is not None:
@@ -144,6 +147,10 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         if head_at is None or not phrase[: head_at.start()].strip():
             continue  # the head alone ("This White Paper") names no particular work
         evidence = Span(start, start + len(phrase))
+        makers = refs_in(start, start + head_at.start())
+        if makers and text[makers[-1].span.end:start + head_at.start()].strip() in ("", "'s", "’s"):
+            add_ref("cites", evidence, makers[-1])  # "a Gartner report": Gartner's, title unknown
+            continue
         add("cites", evidence, work=phrase)
         works.append(_Work(phrase, None, None, start))
 
@@ -231,22 +238,46 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         if after:
             add_ref("credits", Span(m.start(), after[0].span.end), after[0])
 
-    # 7. a person followed by a reporting verb
+    # 7. a person or organisation followed by a reporting verb ("Rob has summed up",
+    # "HDI found that"); "says" cites where no quotation follows it
     words = ctx.words
+    quote_starts = sorted(qs for qs, _ in quotes)
     for ref in refs:
-        if ref.kind != "person":
-            continue
         j = ctx.token_at(ref.span.end - 1) + 1
         seen = 0
         while j < len(words) and seen < 5:
             w = words[j].lower()
-            if not w.strip() or w in fillers or w in {")", ",", "’s", "'s"}:
+            if not w.strip() or w in fillers or w in {")", ","}:
                 j += 1
                 seen += w.strip() != ""
                 continue
             break
-        if j < len(words) and words[j].lower() in reporting and words[j].lower() not in {"says", "said", "say"}:
-            sentence = ctx.sentence_of(ref.span.start)
+        verb = words[j].lower() if j < len(words) else ""
+        allowed = reporting if ref.kind == "person" else _ORG_VERBS
+        if verb not in allowed:
+            continue
+        sentence = ctx.sentence_of(ref.span.start)
+        if verb in {"says", "said", "say", "writes", "wrote"} and any(sentence.start <= q < sentence.end + 2 for q in quote_starts):
+            continue  # an attributed quotation, handled above
+        add_ref("cites", Span(sentence.start, sentence.end), ref)
+
+    # 7b. possessed works ("Charles Araujo's book The Quantum Age of IT") and works by
+    # someone ("the excellent article by Kaimar Karu")
+    nouns = "|".join(re.escape(w) for w in sorted(c["work_nouns"], key=len, reverse=True))
+    possessed_work = re.compile(rf"^['’]s\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
+    by_work = re.compile(rf"\b(?:{nouns})\s+(?:written\s+|published\s+)?by\s+(?:the\s+)?$", re.I)
+    for ref in refs:
+        m = possessed_work.match(text[ref.span.end:ref.span.end + 60])
+        if m:
+            title = _title_after(text, ref.span.end + m.end())
+            end = title[1] if title else ref.span.end + m.end()
+            add_ref("cites", Span(ref.span.start, end), ref, work=title[0] if title else None)
+            if title:
+                works.append(_Work(title[0], ref.name if ref.kind == "person" else None,
+                                   ref.name if ref.kind == "organisation" else None, ref.span.start))
+            continue
+        sentence = ctx.sentence_of(ref.span.start)
+        if by_work.search(text[max(sentence.start, ref.span.start - 60):ref.span.start]):
             add_ref("cites", Span(sentence.start, sentence.end), ref)
 
     # 8. pingbacks and replies
@@ -265,6 +296,39 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
                                       evidence=address_span or evidence, to_person=record.reply_to))
 
     return _dedupe(citations), _work_entities(works, citations)
+
+
+#: Verbs after an organisation that report its findings ("HDI found that ...").
+_ORG_VERBS = frozenset({"found", "finds", "reports", "reported", "estimates", "estimated", "says", "said", "notes",
+                        "noted", "published", "publishes", "shows", "showed", "predicts", "predicted", "warns",
+                        "warned", "recommends", "recommended", "argues", "argued", "claims", "claimed", "surveyed",
+                        "concluded", "concludes", "revealed", "reveals", "forecasts", "forecast"})
+_TITLE_LINKS = {"of", "the", "and", "in", "for", "to", "a", "an", "on", "at", "with", "vs", "&"}
+
+
+def _title_after(text: str, pos: int) -> tuple[str, int] | None:
+    """A title right after ``pos``: quoted, or a run of capitalised words (small words
+    between them allowed): ``The Quantum Age of IT``."""
+    rest = text[pos:pos + 200]
+    lead = len(rest) - len(rest.lstrip(" ,:"))
+    rest = rest[lead:]
+    quoted = re.match(r"[“\"‘]([^”\"’\n]{2,150})[”\"’]", rest)
+    if quoted:
+        return _clean_title(quoted.group(1)), pos + lead + quoted.end()
+    taken, end, scanned = [], 0, 0
+    for m in re.finditer(r"[\w’'-]+", rest):
+        if rest[scanned:m.start()].strip(" "):
+            break  # punctuation ends the title
+        w = m.group(0)
+        if w[:1].isupper() or w[:1].isdigit():
+            taken.append(w)
+            end = m.end()
+        elif not (w.lower() in _TITLE_LINKS and taken):
+            break
+        scanned = m.end()
+    if len(taken) >= 2:
+        return rest[:end], pos + lead + end
+    return None
 
 
 def _person_like(name: str | None) -> bool:

@@ -20,7 +20,7 @@ from kg.extract.context import Context
 from kg.extract.thread import Thread
 from spacy.tokens import Span as SpacySpan
 
-from kg.lexicon import cues, is_first_name, word_frequency
+from kg.lexicon import cues, is_first_name
 from kg.model import Span
 
 _EMAIL = re.compile(
@@ -97,8 +97,8 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
         if not free(s):
             continue
         if span.label_ == "PERSON":
-            if _common_words(span):
-                weak.append((span, s))  # "Free Advice", "Charles River": needs a cue
+            if ctx.in_title_or_heading(s.start) or _in_title_case(words, span.start, span.end):
+                weak.append((span, s))  # Title Case capitalises everything: needs a cue
                 continue
             surface = span.text
             mentions.append(Mention(surface, s, "name"))
@@ -156,10 +156,20 @@ def _has_person_cue(words: list[str], start: int, end: int, reporting: frozenset
     return any(before.endswith(cue) for cue in before_cues)
 
 
-def _common_words(span: SpacySpan) -> bool:
-    """A two-word run whose words are both common English words ("Free Advice")."""
-    words = [t.text for t in span if t.text not in {"-", "–"}]
-    return len(words) == 2 and all(word_frequency(w.lower()) >= 4.3 for w in words)
+_LINKS = {"of", "for", "and", "the", "in", "on", "to", "a", "an", "with", "&"}
+
+
+def _in_title_case(words: list[str], start: int, end: int) -> bool:
+    """Whether a run stands inside a longer Title Case stretch ("Seven Pieces of Free
+    Advice for Computer Science"), where capitals say nothing about names."""
+    def capital(k: int) -> bool:
+        return 0 <= k < len(words) and words[k][:1].isupper()
+
+    before = start - 2 if start >= 2 and words[start - 1] == " " else start - 1
+    after = end + 1 if end < len(words) and words[end] == " " else end
+    left = 0 <= before < len(words) and words[before].lower() in _LINKS and capital(before - 1)
+    right = after < len(words) and words[after].lower() in _LINKS and capital(after + 1)
+    return left or right
 
 
 def _is_person_name(text: str) -> bool:
