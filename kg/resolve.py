@@ -15,6 +15,7 @@ authors or share a document.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,6 +27,12 @@ from kg.model import Entity, Extraction, Span
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
+@functools.cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(h.rstrip(".").lower() for h in cues()["honorifics"])
+
+
+@functools.lru_cache(maxsize=100_000)
 def normalise(name: str) -> str:
     """The matching form of a name: NFKC, casefolded, possessive, honorific and a leading
     "the" dropped, punctuation folded to spaces.
@@ -39,7 +46,7 @@ def normalise(name: str) -> str:
     text = _POSSESSIVE.sub("", text.strip())
     text = re.sub(r"[^\w\s]", " ", text.casefold())
     words = text.split()
-    honorifics = {h.rstrip(".").lower() for h in cues()["honorifics"]}
+    honorifics = _honorifics()
     while words and (words[0] in honorifics or words[0] == "the"):
         words = words[1:]
     return " ".join(words)
@@ -109,7 +116,7 @@ def name_tokens(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).replace("’", "'")
     text = _POSSESSIVE.sub("", text.strip()).casefold()
     words = [w.strip(".,;:!?()[]\"'") for w in text.split()]
-    honorifics = {h.rstrip(".").lower() for h in cues()["honorifics"]}
+    honorifics = _honorifics()
     while words and words[0] in honorifics:
         words = words[1:]
     return [w for w in words if w]
@@ -296,6 +303,7 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
     return resolution
 
 
+@functools.lru_cache(maxsize=100_000)
 def concept_key(name: str) -> str:
     """The matching form of a concept: normalised, plural ``s`` and spelling variants folded.
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from kg.extract.context import Context
+from kg.extract.context import Context, Intervals
 from kg.lexicon import cues, entry_by_iri, word_frequency
 from kg.model import Entity, Span
 from kg.resolve import concept_key
@@ -46,7 +46,7 @@ _TOO_GENERAL = {"it", "thing", "things", "stuff", "way", "people", "time", "lot"
 class _Candidate:
     key: str
     forms: dict[str, int] = field(default_factory=dict)
-    spans: list[Span] = field(default_factory=list)
+    spans: dict[Span, None] = field(default_factory=dict)  # an ordered set
     lexicon_label: str | None = None
     lexicon_iri: str | None = None
     in_title: bool = False
@@ -61,17 +61,17 @@ class _Candidate:
         if span in self.spans:
             return
         self.forms[form] = self.forms.get(form, 0) + 1
-        self.spans.append(span)
+        self.spans[span] = None
 
     @property
     def count(self) -> int:
         return len(self.spans)
 
-    @property
+    @functools.cached_property
     def words(self) -> list[str]:
         return self.key.split()
 
-    @property
+    @functools.cached_property
     def surface_words(self) -> list[str]:
         """The words of the most frequent surface form (the key folds spelling)."""
         best = max(sorted(self.forms), key=lambda f: self.forms[f])
@@ -83,25 +83,29 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
     text = ctx.text
     lexicon = entry_by_iri()
     candidates: dict[str, _Candidate] = {}
-    taken = sorted(taken)
-    stop = {w.lower() for w in STOP_WORDS} | cues()["phrase_stop_words"]
+    taken_set = Intervals(taken)
+    stop = _stop_words()
 
     def blocked(span: Span) -> bool:
-        return any(t.start < span.end and span.start < t.end for t in taken)
+        return taken_set.overlaps(span)
 
     redirect: dict[str, str] = {}  # surface key of a lexicon match -> that entry's key
 
-    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, **flags: bool) -> None:
-        form = " ".join(form.split())
+    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, where: tuple[str, bool] | None = None,
+            **flags: bool) -> None:
+        if "  " in form or "\n" in form or "\u00a0" in form:
+            form = " ".join(form.split())
         key = concept_key(label or form)
         if label is None:
             key = redirect.get(key, key)
         if not key or len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
             return
-        part = ctx.part_of(span.start)[0]
+        part, heading = where or (ctx.part_of(span.start)[0], ctx.block_kind(span.start) == "heading")
         if part == "other":
             return
-        cand = candidates.setdefault(key, _Candidate(key))
+        cand = candidates.get(key)
+        if cand is None:
+            cand = candidates[key] = _Candidate(key)
         cand.add(form, span)
         if label:
             cand.lexicon_label = label
@@ -109,9 +113,10 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             entry = lexicon.get(iri or "")
             cand.role = entry is not None and entry.category == "role"
         cand.in_title |= part == "title"
-        cand.in_heading |= ctx.block_kind(span.start) == "heading"
+        cand.in_heading |= heading
         for flag, value in flags.items():
-            setattr(cand, flag, getattr(cand, flag) or value)
+            if value:
+                setattr(cand, flag, True)
 
     for span in ctx.doc.spans["lexicon"]:
         if span.label_ != "CONCEPT":
@@ -119,22 +124,24 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         entry = lexicon.get(span.kb_id_)
         s = Span(span.start_char, span.end_char)
         if entry is not None and not blocked(s):
-            add(span.text, s, label=entry.label, iri=entry.iri)
-            redirect[concept_key(span.text)] = concept_key(entry.label)
+            surface = text[s.start:s.end]
+            add(surface, s, label=entry.label, iri=entry.iri)
+            redirect[concept_key(surface)] = concept_key(entry.label)
 
     for span in ctx.doc.spans["phrases"]:
         s = Span(span.start_char, span.end_char)
         if blocked(s):
             continue
-        for form, sub in _sub_phrases(span.text, s, stop):
-            sentence_start = ctx.sentence_of(sub.start).start == sub.start
-            capitalised = len(form.split()) > 1 and all(w[:1].isupper() for w in form.split()) and not sentence_start
-            add(form, sub, capitalised=capitalised)
+        where = (ctx.part_of(s.start)[0], ctx.block_kind(s.start) == "heading")
+        for form, sub in _sub_phrases(text[s.start:s.end], s, stop, where[0] == "title"):
+            parts = form.split()
+            capitalised = len(parts) > 1 and all(w[:1].isupper() for w in parts) and ctx.sentence_of(sub.start).start != sub.start
+            add(form, sub, where=where, capitalised=capitalised)
 
     for span in ctx.doc.spans["names"]:
         if span.label_ == "HASHTAG":
             s = Span(span.start_char, span.end_char)
-            tag = span.text
+            tag = text[s.start:s.end]
             split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", tag.lstrip("#"))
             add(tag, s, label=split if split != tag.lstrip("#") else None, hashtag=True)
             if split != tag.lstrip("#"):
@@ -150,7 +157,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                 add(form, Span(start, start + len(form)))
 
     for qspan in ctx.doc.spans["quotes"]:
-        inner = qspan.text.strip()
+        inner = text[qspan.start_char:qspan.end_char].strip()
         s = Span(qspan.start_char, qspan.start_char + len(inner))
         content = [w for w in re.findall(r"[\w'-]+", inner) if not _stop(w, stop) and len(w) > 2]
         # A re-quote of words the text already said is not a term being introduced.
@@ -176,10 +183,14 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                 offset = item_text.find(form)
                 add(form, Span(start + offset, start + offset + len(form)), listed=True)
 
-    scored = sorted(((s, c) for c in candidates.values() if (s := _score(c, candidates)) > 0), key=lambda x: (-x[0], x[1].key))
+    longer = _longer_counts(candidates)
+    scored = sorted(((s, c) for c in candidates.values() if (s := _score(c, longer.get(c.key, []))) > 0),
+                    key=lambda x: (-x[0], x[1].key))
     chosen: list[_Candidate] = []
+    covered: list[Intervals] = []
     for _, cand in scored:
-        if any(_subsumed(cand, other) for other in chosen):
+        # A candidate whose every mention lies inside a chosen one adds nothing.
+        if any(all(c.contains(sp) for sp in cand.spans) for c in covered):
             continue
         # A phrase inside a chosen longer one ("resilience" in "digital resilience") is a
         # variant of it, not another concept.
@@ -187,36 +198,50 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         if host is not None:
             for form, k in cand.forms.items():
                 host.forms[form] = host.forms.get(form, 0) + k
-            host.spans.extend(sp for sp in cand.spans if sp not in host.spans)
+            host.spans.update(dict.fromkeys(cand.spans))
+            covered[chosen.index(host)] = Intervals(list(host.spans))
             continue
         if len(chosen) < limit:
             chosen.append(cand)
+            covered.append(Intervals(list(cand.spans)))
     return [_entity(c) for c in chosen]
 
 
-def _sub_phrases(phrase: str, span: Span, stop: set[str]) -> list[tuple[str, Span]]:
-    """A run of content words and its sub-phrases of two or more words (one word when the
-    run is one word), edges trimmed of words that cannot end a term."""
-    tokens = [(m.group(0), m.start()) for m in re.finditer(r"\S+", phrase)]
+def _sub_phrases(phrase: str, span: Span, stop: frozenset[str], in_title: bool) -> list[tuple[str, Span]]:
+    """A run of content words and its sub-phrases of two or more words, edges trimmed of
+    words that cannot end a term. A lone word counts only when it could be a term on its
+    own: rare in general English, hyphenated, or in the title (common words alone never
+    score, so they are not counted)."""
+    words = phrase.split(" ")
+    n = len(words)
+    offsets = []
+    pos = 0
+    for w in words:
+        offsets.append(pos)
+        pos += len(w) + 1
     out = []
-    n = len(tokens)
     for i in range(n):
+        first = words[i]
+        if not first or _stop(first, stop) or first.endswith("ly"):
+            continue
         for j in range(i + 1, n + 1):
-            if j - i == 1 and n > 1:
-                word = tokens[i][0]
-                # a lone word from a longer run counts only when it is a term on its own
-                if word.lower() in stop or len(word) < 3:
+            last = words[j - 1]
+            if j - i == 1:
+                if len(first) < 3 or not (in_title or "-" in first or word_frequency(first) < 4.0):
                     continue
-            first, last = tokens[i][0], tokens[j - 1][0]
-            if _stop(first, stop) or _stop(last, stop) or last.endswith(("ed", "ly")) and j - i > 1 or first.endswith("ly"):
+            elif not last or _stop(last, stop) or last.endswith(("ed", "ly")):
                 continue
-            start = tokens[i][1]
-            end = tokens[j - 1][1] + len(tokens[j - 1][0])
+            start, end = offsets[i], offsets[j - 1] + len(last)
             out.append((phrase[start:end], Span(span.start + start, span.start + end)))
     return out
 
 
-def _stop(word: str, stop: set[str]) -> bool:
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    return frozenset({w.lower() for w in STOP_WORDS} | cues()["phrase_stop_words"])
+
+
+def _stop(word: str, stop: frozenset[str]) -> bool:
     """A stop word, unless written as an acronym ("IT" is not "it")."""
     return word.lower() in stop and not (len(word) > 1 and word.isupper())
 
@@ -225,7 +250,19 @@ def _rarity(words: list[str]) -> float:
     return sum(max(0.0, 6.0 - word_frequency(w)) for w in words) / len(words)
 
 
-def _score(cand: _Candidate, all_candidates: dict[str, _Candidate]) -> float:
+def _longer_counts(candidates: dict[str, _Candidate]) -> dict[str, list[int]]:
+    """For each phrase, the counts of the longer candidates that contain it."""
+    index: dict[str, list[int]] = {}
+    for c in candidates.values():
+        w = c.words
+        n = len(w)
+        subs = {" ".join(w[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n}
+        for sub in subs:
+            index.setdefault(sub, []).append(c.count)
+    return index
+
+
+def _score(cand: _Candidate, longer: list[int]) -> float:
     words = cand.words
     # An acronym matched for a longer label ("PC" for "personal computer") is one word.
     n = min(len(words), len(cand.surface_words))
@@ -233,7 +270,6 @@ def _score(cand: _Candidate, all_candidates: dict[str, _Candidate]) -> float:
         return 0.0  # document types and roles (CIO, end users) are not ideas
     count = cand.count
     # C-value: discount the occurrences that are only parts of longer candidates.
-    longer = [c.count for c in all_candidates.values() if len(c.words) > n and _contains(c.words, words)]
     independent = count - (sum(longer) / len(longer) if longer else 0.0)
     # Roles and units (CIO, end users, IT department) are actors, not ideas: no lexicon bonus.
     lexicon = cand.lexicon_label is not None and not cand.role
@@ -311,11 +347,6 @@ def _variant_of(cand: _Candidate, chosen: _Candidate) -> bool:
 def _contains(longer: list[str], shorter: list[str]) -> bool:
     k = len(shorter)
     return any(longer[i:i + k] == shorter for i in range(len(longer) - k + 1))
-
-
-def _subsumed(cand: _Candidate, other: _Candidate) -> bool:
-    """A candidate whose every mention lies inside a chosen one adds nothing."""
-    return all(any(o.start <= s.start and s.end <= o.end for o in other.spans) for s in cand.spans)
 
 
 def _entity(cand: _Candidate) -> Entity:

@@ -35,6 +35,35 @@ def mask(text: str, spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
+class Intervals:
+    """A set of spans, merged, that answers "does this span overlap any?" by bisection.
+
+    >>> Intervals([Span(0, 3), Span(2, 5), Span(10, 12)]).overlaps(Span(4, 6))
+    True
+    >>> Intervals([Span(0, 3), Span(10, 12)]).overlaps(Span(3, 10))
+    False
+    """
+
+    def __init__(self, spans: list[Span]):
+        starts: list[int] = []
+        ends: list[int] = []
+        for span in sorted(spans):
+            if starts and span.start < ends[-1]:
+                ends[-1] = max(ends[-1], span.end)
+            else:
+                starts.append(span.start)
+                ends.append(span.end)
+        self.starts, self.ends = starts, ends
+
+    def overlaps(self, span: Span) -> bool:
+        k = bisect.bisect_left(self.starts, span.end) - 1
+        return k >= 0 and self.ends[k] > span.start
+
+    def contains(self, span: Span) -> bool:
+        k = bisect.bisect_right(self.starts, span.start) - 1
+        return k >= 0 and self.ends[k] >= span.end
+
+
 @dataclass
 class Context:
     """One post and its parsed text, with offset look-ups."""
@@ -48,9 +77,13 @@ class Context:
 
     @cached_property
     def sentences(self) -> list[Span]:
+        from kg.nlp import sentence_starts, tokens
+
+        starts = tokens(self.doc).starts
+        flags = sentence_starts(self.doc)
+        bounds = [starts[i] for i, flag in enumerate(flags) if flag or i == 0] + [len(self.text)]
         out = []
-        for sent in self.doc.sents:
-            start, end = sent.start_char, sent.end_char
+        for start, end in zip(bounds, bounds[1:]):
             chunk = self.text[start:end]
             stripped = chunk.strip()
             if not stripped:
@@ -79,11 +112,21 @@ class Context:
             parts.append((c.span.start, c.span.end, "comment", k))
         return sorted(parts)
 
+    @cached_property
+    def _part_starts(self) -> list[int]:
+        return [p[0] for p in self._parts]
+
     def part_of(self, pos: int) -> tuple[str, int]:
         """``("title"|"body"|"comment"|"other", comment index or -1)`` of an offset."""
-        for start, end, kind, k in self._parts:
+        k = bisect.bisect_right(self._part_starts, pos) - 1
+        # Parts do not overlap; the nearest part starting before pos is the only candidate.
+        while k >= 0:
+            start, end, kind, index = self._parts[k]
             if start <= pos < end:
-                return kind, k
+                return kind, index
+            if end <= pos:
+                break
+            k -= 1
         return "other", -1
 
     def source_of(self, pos: int) -> str:
@@ -91,10 +134,14 @@ class Context:
         kind, k = self.part_of(pos)
         return f"comment:{k + 1}" if kind == "comment" else "post"
 
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b.span.start for b in self.post.blocks]
+
     def block_kind(self, pos: int) -> str | None:
-        for block in self.post.blocks:
-            if block.span.start <= pos < block.span.end:
-                return block.kind
+        k = bisect.bisect_right(self._block_starts, pos) - 1
+        if k >= 0 and pos < self.post.blocks[k].span.end:
+            return self.post.blocks[k].kind
         return None
 
     def in_title_or_heading(self, pos: int) -> bool:
@@ -102,11 +149,15 @@ class Context:
 
     @cached_property
     def words(self) -> list[str]:
-        return [t.text for t in self.doc]
+        from kg.nlp import tokens
+
+        return tokens(self.doc).words
 
     @cached_property
     def token_starts(self) -> list[int]:
-        return [t.idx for t in self.doc]
+        from kg.nlp import tokens
+
+        return tokens(self.doc).starts
 
     def token_at(self, pos: int) -> int:
         """Index of the token starting at or containing offset ``pos``."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.context import Context
+from kg.extract.context import Context, Intervals
 from kg.extract.thread import Thread
 from spacy.tokens import Span as SpacySpan
 
@@ -84,10 +84,10 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
     structural += [s for s in thread.author_spans if s is not None]
     if ctx.post.author_span is not None:
         structural.append(ctx.post.author_span)
-    blocked = list(blocked) + structural
+    taken = Intervals(list(blocked) + structural)
 
     def free(span: Span) -> bool:
-        return not any(b.start < span.end and span.start < b.end for b in blocked)
+        return not taken.overlaps(span)
 
     full_first_names: set[str] = set()
     lone: list[tuple[int, int]] = []
@@ -100,9 +100,8 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
             if ctx.in_title_or_heading(s.start) or _in_title_case(words, span.start, span.end):
                 weak.append((span, s))  # Title Case capitalises everything: needs a cue
                 continue
-            surface = span.text
-            mentions.append(Mention(surface, s, "name"))
-            full_first_names.add(span[0].text)
+            mentions.append(Mention(ctx.text[s.start:s.end], s, "name"))
+            full_first_names.add(words[span.start])
         elif span.label_ in ("FIRST", "NAME") and len(span) == 1:
             lone.append((span.start, span.end))
     if "model" in doc.spans:
@@ -113,8 +112,8 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
 
     for span, s in weak:
         if _has_person_cue(words, span.start, span.end, reporting, fillers, before_cues):
-            mentions.append(Mention(span.text, s, "name-with-cue"))
-            full_first_names.add(span[0].text)
+            mentions.append(Mention(ctx.text[s.start:s.end], s, "name-with-cue"))
+            full_first_names.add(words[span.start])
 
     for start, end in lone:
         word = words[start]
