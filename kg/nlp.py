@@ -18,6 +18,7 @@ lexicons when :func:`make_nlp` builds them, never at import.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -322,41 +323,48 @@ def find_quotes(doc: Doc) -> Doc:
     return doc
 
 
+_OPENERS = re.compile(r"[“‘\"«']")
+
+
 def _quote_pairs(text: str, max_len: int = 1500) -> list[tuple[int, int]]:
-    pairs = []
-    i, n = 0, len(text)
-    while i < n:
+    """Positions of matching quotation marks, within one paragraph and ``max_len``
+    characters. Closers are found by bisection, so a hostile file full of quotation
+    marks costs n log n, not n times the window."""
+    closers: dict[str, list[int]] = {}
+    for close in set(_QUOTE_PAIRS.values()):
+        closers[close] = [m.start() for m in re.finditer(re.escape(close), text)]
+    breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
+    pairs: list[tuple[int, int]] = []
+    n = len(text)
+    pos = 0
+    for m in _OPENERS.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
         c = text[i]
-        close = _QUOTE_PAIRS.get(c)
-        if close is None:
-            i += 1
-            continue
         if c in "'‘" and i > 0 and text[i - 1].isalnum():
-            i += 1  # an apostrophe inside a word
-            continue
+            continue  # an apostrophe inside a word
         if c in "\"'" and (i + 1 >= n or text[i + 1].isspace()):
-            i += 1  # a closing mark or a stray one
-            continue
+            continue  # a closing mark or a stray one
+        close = _QUOTE_PAIRS[c]
+        positions = closers[close]
         limit = min(n, i + max_len)
-        j = i + 1
+        k = bisect.bisect_left(breaks, i)
+        if k < len(breaks):
+            limit = min(limit, breaks[k])
+        j = bisect.bisect_left(positions, i + 2)
         found = -1
-        while j < limit:
-            d = text[j]
-            if d == "\n" and j + 1 < n and text[j + 1] == "\n":
-                break
-            if d == close and j > i + 1:
-                after = text[j + 1] if j + 1 < n else " "
-                if close in "’'" and after.isalnum():
-                    j += 1
-                    continue
-                found = j
-                break
-            j += 1
+        while j < len(positions) and positions[j] < limit:
+            p = positions[j]
+            after = text[p + 1] if p + 1 < n else " "
+            if close in "’'" and after.isalnum():
+                j += 1
+                continue
+            found = p
+            break
         if found > 0:
             pairs.append((i, found))
-            i = found + 1
-        else:
-            i += 1
+            pos = found + 1
     return pairs
 
 

@@ -80,7 +80,7 @@ class Cluster:
 
     name: str
     surfaces: list[str] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
+    spans: dict[Span, None] = field(default_factory=dict)  # an ordered set
     rules: set[str] = field(default_factory=set)
     structural_only: bool = True
     lexicon: str | None = None
@@ -97,12 +97,11 @@ class Cluster:
 
     @property
     def first(self) -> int:
-        return min(s.start for s in self.spans) if self.spans else 0
+        return min(s.start for s in self.spans) if self.spans else 0  # spans: ordered set
 
     def add(self, surface: str, span: Span, rule: str, structural: bool) -> None:
         self.surfaces.append(surface)
-        if span not in self.spans:
-            self.spans.append(span)
+        self.spans[span] = None
         self.rules.add(rule)
         self.structural_only &= structural
 

@@ -255,3 +255,16 @@ def test_citation_phrasings_of_the_genre(extract_text):
     }
     assert {(a.person, a.org, a.role) for a in ex.affiliations} == {
         ("Glenn O'Donnell", "Forrester", None), ("Jane Smith", "Acme Corp", "CIO")}
+
+
+def test_a_huge_single_line_is_extracted(extract_text):
+    # 60,000 words on one line, full of quotation marks and names: every rule must stay
+    # near-linear (a quadratic one would not finish).
+    import random
+
+    rng = random.Random(1)
+    words = ["the", "cloud", "Martin", "Schneider", "wrote", "“Title", "of", "IT”", "thanks", "to", "Art", "King",
+             "'quoted", "IBM", "at", "ITIL", '"', "‘", "said", "a", "study", "on", "The", "Future", "by", "Gartner"]
+    ex = extract_text("A hostile post\n\n" + " ".join(rng.choice(words) for _ in range(60_000)))
+    assert "Martin Schneider" in names(ex.persons)
+    assert ex.citations and len(ex.concepts) <= 15

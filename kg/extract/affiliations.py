@@ -41,8 +41,9 @@ def find_affiliations(ctx: Context, refs: list[Ref], post_author: str | None) ->
         if ref.kind != "organisation":
             continue
         org = ref
-        earlier = [r for r in refs[:i] if r.kind == "person" and r.span.end <= org.span.start]
-        later = [r for r in refs[i + 1:] if r.kind == "person" and r.span.start >= org.span.end]
+        # The nearest person on each side (a few references away at most).
+        earlier = [r for r in refs[max(0, i - 4):i] if r.kind == "person" and r.span.end <= org.span.start]
+        later = [r for r in refs[i + 1:i + 5] if r.kind == "person" and r.span.start >= org.span.end]
         if earlier:
             person = earlier[-1]
             gap = text[person.span.end:org.span.start]

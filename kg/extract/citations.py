@@ -23,6 +23,8 @@ Rules, each keyed on how blog posts are written:
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,8 +87,18 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         add(kind, evidence, person=ref.name if ref.kind == "person" else None,
             org=ref.name if ref.kind == "organisation" else None, work=work)
 
-    def refs_in(start: int, end: int) -> list[Ref]:
-        return [r for r in refs if start <= r.span.start and r.span.end <= end]
+    ref_starts = [r.span.start for r in refs]
+
+    def refs_in(start: int, end: int, limit: int = 2000) -> list[Ref]:
+        """References inside [start, end), at most ``limit`` characters before ``end``
+        (a sentence can be a whole hostile file)."""
+        start = max(start, end - limit)
+        lo, hi = bisect.bisect_left(ref_starts, start), bisect.bisect_left(ref_starts, end)
+        return [r for r in refs[lo:hi] if r.span.end <= end]
+
+    def refs_near(start: int, end: int) -> list[Ref]:
+        lo, hi = bisect.bisect_left(ref_starts, start), bisect.bisect_right(ref_starts, end)
+        return refs[lo:hi]
 
     quotes = [(s.start_char, s.end_char) for s in ctx.doc.spans["quotes"]]
     title_cues = _phrase_pattern(c["title_cues"])
@@ -119,13 +131,13 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
     # 2. "a study on T by O"
     for ref in refs:
         sentence = ctx.sentence_of(ref.span.start)
-        m = _STUDY.search(text[sentence.start:ref.span.start])
+        m = _STUDY.search(text[max(sentence.start, ref.span.start - 300):ref.span.start])
         if not m:
             continue
         title = _clean_title(m.group("title"))
         if len(title.split()) < 2:
             continue
-        evidence = Span(sentence.start + m.start(), ref.span.end)
+        evidence = Span(max(sentence.start, ref.span.start - 300) + m.start(), ref.span.end)
         add_ref("cites", evidence, ref, work=title)
         works.append(_Work(title, ref.name if ref.kind == "person" else None,
                            ref.name if ref.kind == "organisation" else None, evidence.start))
@@ -192,7 +204,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             continue
         sentence = ctx.sentence_of(qs)
         s_end = max(sentence.end, qe + 1)
-        speaker = _speaker(ctx, refs_in(sentence.start, s_end), qs, qe, reporting, fillers)
+        speaker = _speaker(ctx, refs_near(max(sentence.start, qs - 300), min(s_end, qe + 100)), qs, qe, reporting, fillers)
         evidence = Span(sentence.start, min(s_end, len(text)))
         if speaker is not None:
             add_ref("quotes", evidence, speaker)
@@ -200,16 +212,16 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         tail = text[qe + 1:min(len(text), qe + 60)]
         source = re.match(r"^\s*[–—-]?\s*(?:which is\s+)?(?:\w+\s+)?(?:from|by|via)\s+", tail)
         if source:
-            after = [r for r in refs if qe < r.span.start <= qe + 1 + source.end() + 2]
+            after = refs_near(qe + 1, qe + 1 + source.end() + 2)
             if after:
                 add_ref("quotes", Span(sentence.start, after[0].span.end), after[0])
                 continue
-        if ctx.part_of(qs)[0] == "body" and _QUOTING_WORDS.search(text[sentence.start:s_end]):
+        if ctx.part_of(qs)[0] == "body" and _QUOTING_WORDS.search(text[max(sentence.start, qs - 300):min(s_end, qe + 300)]):
             quote_work(evidence, qs)
 
     # "in the words of X", "according to X"
     for m in _phrase_pattern(c["quote_before"]).finditer(text):
-        after = [r for r in refs if m.end() <= r.span.start <= m.end() + 2]
+        after = refs_near(m.end(), m.end() + 2)
         if after and ctx.part_of(m.start())[0] != "other":
             add_ref("quotes", Span(m.start(), after[0].span.end), after[0])
 
@@ -234,7 +246,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             continue
         limit = m.end() + (3 if m.group(0).lower() == "via" else 25)
         gap_ok = re.compile(r"^[\s:,]*(?:(?:my|our|a)\s+)?(?:good\s+|old\s+)?(?:friend|colleague|pal|buddy|co-?worker)?\s*@?$", re.I)
-        after = [r for r in refs if m.end() <= r.span.start <= limit and gap_ok.match(text[m.end():r.span.start])]
+        after = [r for r in refs_near(m.end(), limit) if gap_ok.match(text[m.end():r.span.start])]
         if after:
             add_ref("credits", Span(m.start(), after[0].span.end), after[0])
 
@@ -347,10 +359,18 @@ def _address_span(ctx: Context, record: CommentRecord) -> Span | None:
     return None
 
 
+_AFTER_QUOTE = re.compile(r"^[”\"’']?\s*[,.]?\s*[–—-]?\s*$")
+
+
+@functools.lru_cache(maxsize=4)
+def _verbs_pattern(reporting: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(sorted(reporting))})\b", re.I)
+
+
 def _speaker(ctx: Context, refs: list[Ref], qs: int, qe: int, reporting: frozenset[str], fillers: frozenset[str]) -> Ref | None:
     """The person or organisation a quotation is attributed to in its sentence."""
     text = ctx.text
-    verbs = "|".join(sorted(reporting))
+    verbs = _verbs_pattern(reporting)
     before = [r for r in refs if r.span.end <= qs]
     # A person with a reporting verb wins over the organisation named in their
     # apposition ("As Chad Dyer, VP Technology at Sequoia Capital, says, “…”").
@@ -359,14 +379,14 @@ def _speaker(ctx: Context, refs: list[Ref], qs: int, qe: int, reporting: frozens
             if ref.kind not in kinds:
                 continue
             between = text[ref.span.end:qs]
-            if re.search(rf"\b(?:{verbs})\b", between, re.I) and len(between) < 120:
+            if len(between) < 120 and verbs.search(between):
                 return ref
             if re.match(r"^(?:['’]s?)?\s*[,:]?\s*[–—-]?\s*$", between):
                 return ref
     after = [r for r in refs if r.span.start >= qe]
     for ref in after:
         between = text[qe:ref.span.start]
-        if re.match(rf"^[”\"’']?\s*[,.]?\s*(?:(?:{verbs})\s+)?[–—-]?\s*$", between, re.I) and len(between) < 25:
+        if len(between) < 25 and _AFTER_QUOTE.match(verbs.sub("", between, count=1)):
             return ref
     return None
 

@@ -199,7 +199,6 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             for form, k in cand.forms.items():
                 host.forms[form] = host.forms.get(form, 0) + k
             host.spans.update(dict.fromkeys(cand.spans))
-            covered[chosen.index(host)] = Intervals(list(host.spans))
             continue
         if len(chosen) < limit:
             chosen.append(cand)

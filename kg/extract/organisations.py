@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract.context import Context
+from kg.extract.context import Context, Intervals
 from kg.extract.persons import Mention
 from kg.lexicon import cues, entry_by_iri, is_first_name, word_frequency
 from kg.model import Span
@@ -55,8 +55,10 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     out: list[OrgMention] = []
     taken: list[Span] = [m.span for m in persons if not m.structural]
 
+    taken_set: Intervals | None = None
+
     def overlaps(span: Span) -> bool:
-        return any(t.start < span.end and span.start < t.end for t in taken)
+        return taken_set is not None and taken_set.overlaps(span)
 
     for span in doc.spans["lexicon"]:
         s = Span(span.start_char, span.end_char)
@@ -74,6 +76,8 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             if maker is not None and entry.names_maker:
                 out.append(OrgMention(maker.label, span.text, s, "product", lexicon=maker.iri))
     concept_spans = [Span(s.start_char, s.end_char) for s in doc.spans["lexicon"] if s.label_ == "CONCEPT"]
+    taken_set = Intervals(taken)
+    concept_set = Intervals(concept_spans)
 
     known_orgs: set[str] = {m.name for m in out}
     pending: list[tuple[int, int, str]] = []
@@ -91,7 +95,7 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
         if label == "ORG":
             if not ctx.in_title_or_heading(s.start):
                 out.append(OrgMention(text, text, s, "suffix"))
-        elif label in ("BRAND", "ACRONYM") and text.upper() not in non_org and not _inside(s, concept_spans):
+        elif label in ("BRAND", "ACRONYM") and text.upper() not in non_org and not concept_set.contains(s):
             # CamelCase and capitals also name technologies and code ("MapReduce",
             # "XPathFactory"): an organisation needs an organisation's position.
             if "." in text or "(" in text:
@@ -101,7 +105,7 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
                 out.append(OrgMention(text, text, s, label.lower()))
             else:
                 pending.append((span.start, span.end, "acronym"))
-        elif label in ("NAME", "FIRST") and len(span) <= 3 and not _inside(s, concept_spans):
+        elif label in ("NAME", "FIRST") and len(span) <= 3 and not concept_set.contains(s):
             if label == "FIRST" and is_first_name(text):
                 continue
             if before in suffix_heads and not ctx.doc[span.start].is_sent_start:
@@ -117,9 +121,9 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     # Names listed with known organisations ("Apple, Plaxo, Xobni, or ..."), transitively.
     org_tokens = {t for m in out for t in range(ctx.token_at(m.span.start), ctx.token_at(m.span.end - 1) + 1)}
     listed = [(start, end) for start, end, kind in pending if kind == "name" and end - start == 1]
-    changed = True
-    while changed:
-        changed = False
+    changed, passes = True, 0
+    while changed and passes < 4:  # a list propagates in a few passes; bounded for hostile input
+        changed, passes = False, passes + 1
         for start, end in list(listed):
             if _coordinated_with(words, start, end, org_tokens):
                 s = Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
@@ -148,10 +152,6 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             if span.label_ == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
                 out.append(OrgMention(span.text, span.text, s, "model"))
     return sorted(set(out), key=lambda m: (m.span.start, m.span.end, m.name))
-
-
-def _inside(span: Span, others: list[Span]) -> bool:
-    return any(o.start <= span.start and span.end <= o.end for o in others)
 
 
 def _looks_person(text: str) -> bool:
