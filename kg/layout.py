@@ -59,23 +59,47 @@ def pivot_mds(graph: nx.Graph, pivots: int = PIVOTS) -> np.ndarray:
 
 
 def _initial(component: nx.Graph, rng: np.random.Generator) -> np.ndarray:
+    """Starting positions of a connected component, rows in ``component.nodes`` order."""
     n = component.number_of_nodes()
     if n == 1:
         return np.zeros((1, 2))
     if n <= 6:
         angles = np.arange(n) * 2 * math.pi / n
         return np.column_stack([np.cos(angles), np.sin(angles)]) * 0.8
-    xy = pivot_mds(component)
-    lengths = [np.linalg.norm(xy[i] - xy[j]) for i, j in _edge_index(component)]
+    nodes = list(component.nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    # Leaves (commenters of one post, authors naming one concept) say nothing about the
+    # global shape and make MDS collapse them onto one point: the core is embedded, and
+    # each leaf is set beside its one neighbour.
+    leaves = [v for v in nodes if component.degree(v) == 1]
+    core = [v for v in nodes if component.degree(v) > 1]
+    if len(core) < 3:
+        core, leaves = nodes, []
+    sub = component.subgraph(core)
+    xy_core = pivot_mds(sub)
+    lengths = [np.linalg.norm(xy_core[i] - xy_core[j]) for i, j in _edge_index(sub)]
     scale = float(np.median(lengths)) if lengths else 1.0
-    xy = xy / (scale if scale > 1e-9 else 1.0)
+    xy_core = xy_core / (scale if scale > 1e-9 else 1.0)
     # Small-world graphs embed in a small disc; spread them to about one node per unit
-    # of area so that the local repulsion below has few pairs to look at.
-    spread = math.sqrt(float((xy * xy).sum(axis=1).mean())) or 1.0
-    xy *= max(1.0, 0.6 * math.sqrt(n) / spread)
-    # Nodes with the same distances to every pivot (leaves of one hub) start together:
-    # a small jitter lets the forces separate them.
-    return xy + rng.normal(scale=0.3, size=xy.shape)
+    # of area so that the local repulsion below starts from few overlaps.
+    spread = math.sqrt(float((xy_core * xy_core).sum(axis=1).mean())) or 1.0
+    xy_core *= max(1.0, 0.6 * math.sqrt(len(core)) / spread)
+    # Nodes with the same distances to every pivot start together: a jitter lets the
+    # forces separate them.
+    xy_core += rng.normal(scale=0.3, size=xy_core.shape)
+    xy = np.zeros((n, 2))
+    for i, v in enumerate(core):
+        xy[index[v]] = xy_core[i]
+    around: dict[Hashable, int] = {}
+    golden = math.pi * (3 - math.sqrt(5))
+    for v in leaves:
+        hub = next(iter(component.neighbors(v)))
+        k = around.get(hub, 0)
+        around[hub] = k + 1
+        # a sunflower disc around the hub: evenly spread however many leaves it has
+        r = 0.9 * math.sqrt(k + 1)
+        xy[index[v]] = xy[index[hub]] + r * np.array([math.cos(k * golden), math.sin(k * golden)])
+    return xy
 
 
 def _edge_index(graph: nx.Graph) -> list[tuple[int, int]]:
@@ -83,28 +107,43 @@ def _edge_index(graph: nx.Graph) -> list[tuple[int, int]]:
     return [(index[u], index[v]) for u, v in graph.edges if u != v]
 
 
-def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 2.5) -> np.ndarray:
-    """Fruchterman-Reingold steps with local repulsion (pairs closer than ``radius``)."""
+def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 2.5, neighbours: int = 12) -> np.ndarray:
+    """Fruchterman-Reingold steps with local repulsion: each node is pushed away only by
+    its ``neighbours`` nearest nodes closer than ``radius`` (a KD-tree query), so a step
+    costs O(n log n) even where many nodes start in one place."""
     from scipy.spatial import cKDTree
 
     xy = xy.copy()
-    step = 2.0
+    n = len(xy)
+    k = min(neighbours + 1, n)
+    # The first steps may cross a tenth of the widest component; the last ones tidy.
+    widest = max((float(np.ptp(xy[:, 1])), 2.0))
+    step = max(2.0, widest / 10)
+    cooling = (0.1 / step) ** (1 / max(iterations - 1, 1))
+
+    def add(target: np.ndarray, index: np.ndarray, force: np.ndarray) -> None:
+        # np.add.at is slow; bincount sums the forces per node in one pass
+        target[:, 0] += np.bincount(index, weights=force[:, 0], minlength=n)
+        target[:, 1] += np.bincount(index, weights=force[:, 1], minlength=n)
+
     for _ in range(iterations):
         move = np.zeros_like(xy)
-        pairs = cKDTree(xy).query_pairs(radius, output_type="ndarray")
-        if len(pairs):
-            d = xy[pairs[:, 0]] - xy[pairs[:, 1]]
-            force = d / ((d * d).sum(axis=1) + 1e-3)[:, None]
-            np.add.at(move, pairs[:, 0], force)
-            np.add.at(move, pairs[:, 1], -force)
+        if k > 1:
+            _, near = cKDTree(xy).query(xy, k=k, distance_upper_bound=radius, workers=-1)
+            rows = np.repeat(np.arange(n), k - 1)
+            cols = near[:, 1:].ravel()
+            ok = cols < n
+            rows, cols = rows[ok], cols[ok]
+            d = xy[rows] - xy[cols]
+            add(move, rows, d / ((d * d).sum(axis=1) + 1e-3)[:, None])
         if len(edges):
             d = xy[edges[:, 0]] - xy[edges[:, 1]]
             force = d * np.sqrt((d * d).sum(axis=1))[:, None]
-            np.add.at(move, edges[:, 0], -force)
-            np.add.at(move, edges[:, 1], force)
+            add(move, edges[:, 0], -force)
+            add(move, edges[:, 1], force)
         length = np.sqrt((move * move).sum(axis=1)) + 1e-9
         xy += move / length[:, None] * np.minimum(length, step)[:, None]
-        step *= 0.9
+        step *= cooling
     return xy
 
 
@@ -123,7 +162,7 @@ def _pack(boxes: list[tuple[float, float]], margin: float = 1.5) -> list[tuple[f
     return out
 
 
-def layout(graph: nx.Graph, iterations: int = 40, seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
+def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
     """Positions of every node, about one unit per edge, deterministic for the same graph.
 
     >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])

@@ -118,9 +118,9 @@ def test_trimming_keeps_the_most_central_and_says_what_was_left_out():
 
 
 def test_a_view_above_the_limit_is_trimmed_with_a_note(monkeypatch):
-    import kg.render
+    import kg.render.trimming
 
-    monkeypatch.setattr(kg.render, "MAX_NODES", 50)
+    monkeypatch.setattr(kg.render.trimming, "MAX_NODES", 50)
     g = nx.star_graph(80)
     g = nx.relabel_nodes(g, {n: f"n{n:02d}" for n in g})
     data, _, notes = view_data(View("concepts", "Ideas", "desc", g), analysis_with(g, "concepts"))

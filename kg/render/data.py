@@ -1,41 +1,30 @@
-"""Interactive views: the projections become self-contained HTML pages and an index.
+"""The data of one view: a projection as the JSON its page draws, and its options.
 
-Input: an :class:`~kg.analyze.Analysis` and the figures of ``stats.json``. Output: one
-HTML page per projection plus ``index.html``, in a folder.
-
-pyvis is the data and options model (a :class:`pyvis.network.Network` per page); the page
-itself is our own template, which inlines the vis-network script and stylesheet shipped
-inside the pyvis package, so it loads nothing from the network (its
-Content-Security-Policy forbids it). Text from documents reaches the page only as JSON
-data, escaped by the template, and is put into the page with ``textContent``: it can never
-run as script.
-
-Large graphs stay usable: node positions are always computed here (:mod:`kg.layout`), and
-above :data:`PHYSICS_LIMIT` nodes physics is off, so the first picture needs no
-simulation; above :data:`MAX_NODES` nodes (or :data:`MAX_EDGES` edges) a page keeps the
-most central nodes (the strongest edges) and says what it left out. Rendering never
-changes the analysis it draws.
+Input: a :class:`View` and the :class:`~kg.analyze.Analysis`. Output: plain data for the
+template (nodes with integer ids, names, aliases, facts, documents and evidence; edges
+with weights and evidence; sentences and documents stored once and referred to by index),
+the vis-network options, and notes on what was left out.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from kg.analyze import Analysis, community_of
-from kg.files import write_text
 from kg.layout import layout
+import kg.render.trimming as trimming
+from kg.render.trimming import trim, trim_components, trim_edges
 
 log = logging.getLogger(__name__)
 
-MAX_NODES = 5000
-MAX_EDGES = 20000
+#: Above this many nodes or edges a page keeps fewer sentences per node (3) and edge (1).
+TERSE_LIMIT = 2000
+#: Longer sentences are cut in a page (the graph keeps them whole).
+SENTENCE_CHARS = 400
 PHYSICS_LIMIT = 300
 #: Pixels per layout unit (about one edge length).
 SCALE = 70.0
@@ -70,6 +59,7 @@ class View:
     weight_label: str = "citations"
     evidence_first: str = "edges"
     edge_value: str = "weight"
+    trim_by: str = "centrality"  # or "components": whole threads, largest first
 
 
 def views_of(analysis: Analysis) -> list[View]:
@@ -90,45 +80,11 @@ def views_of(analysis: Analysis) -> list[View]:
              edge_value="count"),
         View("discussion", "How threads unfold",
              "Posts and their comments; an arrow joins a comment to the post or comment it replies to.",
-             g["discussion"], weight_label="replies", evidence_first="mentions"),
+             g["discussion"], weight_label="replies", evidence_first="mentions", trim_by="components"),
         View("people-concepts", "Who talks about what",
              "Authors of posts and comments and the concepts they name in what they write; "
              "width is the number of posts and comments.", g["people-concepts"], weight_label="posts and comments"),
     ]
-
-
-def trim(graph: nx.Graph, metrics: dict[str, dict[str, float]], limit: int = MAX_NODES) -> tuple[nx.Graph, int]:
-    """The ``limit`` nodes of highest PageRank (ties by name) and the edges among them,
-    and how many nodes were left out. The graph given is not changed.
-
-    >>> g = nx.Graph([("a", "b"), ("b", "c")])
-    >>> m = {"a": {"pagerank": .2}, "b": {"pagerank": .6}, "c": {"pagerank": .2}}
-    >>> sub, left_out = trim(g, m, 2)
-    >>> sorted(sub.nodes), left_out
-    (['a', 'b'], 1)
-    """
-    if graph.number_of_nodes() <= limit:
-        return graph, 0
-    ranked = sorted(graph.nodes, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0.0), str(n)))
-    return graph.subgraph(ranked[:limit]).copy(), graph.number_of_nodes() - limit
-
-
-def trim_edges(graph: nx.Graph, limit: int = MAX_EDGES, value: str = "weight") -> tuple[nx.Graph, int]:
-    """At most ``limit`` edges, the strongest by ``value`` (ties by name), with every node,
-    and how many edges were left out. The graph given is not changed.
-
-    >>> g = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 1}), ("a", "c", {"weight": 2})])
-    >>> sub, left_out = trim_edges(g, 2)
-    >>> sorted(sub.edges), left_out, sub.number_of_nodes()
-    ([('a', 'b'), ('a', 'c')], 1, 3)
-    """
-    if graph.number_of_edges() <= limit:
-        return graph, 0
-    ranked = sorted(graph.edges(data=True), key=lambda e: (-float(e[2].get(value, 1)), str(e[0]), str(e[1])))
-    out = graph.__class__()
-    out.add_nodes_from(graph.nodes(data=True))
-    out.add_edges_from(ranked[:limit])
-    return out, graph.number_of_edges() - limit
 
 
 class _Table:
@@ -147,7 +103,9 @@ class _Table:
         return self._doc[name]
 
     def sentence(self, item: dict[str, str]) -> int:
-        key = (item.get("sentence", ""), item.get("document", ""), item.get("kind", ""))
+        text = item.get("sentence", "")
+        text = text if len(text) <= SENTENCE_CHARS else text[: SENTENCE_CHARS - 1] + "…"
+        key = (text, item.get("document", ""), item.get("kind", ""))
         if key not in self._sent:
             self._sent[key] = len(self.sentences)
             self.sentences.append([key[0], self.document(key[1]), key[2]])
@@ -159,8 +117,14 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     from pyvis.network import Network
 
     metrics = analysis.metrics.get(view.name, {})
-    graph, nodes_left = trim(view.graph, metrics, MAX_NODES)
-    graph, edges_left = trim_edges(graph, MAX_EDGES, value=view.edge_value)
+    threads = 0
+    if view.trim_by == "components":
+        graph, threads, nodes_left = trim_components(view.graph, trimming.MAX_NODES)
+        if nodes_left and not threads:  # one thread larger than the page: its most central part
+            graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
+    else:
+        graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
+    graph, edges_left = trim_edges(graph, trimming.MAX_EDGES, value=view.edge_value)
     parts = analysis.communities.get(view.name, [])
     index = community_of(parts)
     big = graph.number_of_nodes() > PHYSICS_LIMIT
@@ -174,6 +138,8 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     edge_ids: dict[tuple[str, str], int] = {}
     edge_list = sorted(graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]]))
     evidence = analysis.edge_evidence.get(view.name, {})
+    terse = graph.number_of_nodes() > TERSE_LIMIT or graph.number_of_edges() > TERSE_LIMIT
+    per_node, per_edge = (3, 1) if terse else (6, 3)
 
     def edge_items(u: str, v: str) -> list[dict[str, str]]:
         return evidence.get((u, v)) or (evidence.get((v, u), []) if not directed else [])
@@ -183,7 +149,7 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
         m = metrics.get(n, {})
         c = index.get(n, -1)
         name = analysis.label(n)
-        items = _node_evidence(view, analysis, graph, n, edge_items)
+        items = _node_evidence(view, analysis, graph, n, edge_items, per_node)
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
         _add_node(
@@ -203,7 +169,7 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     for u, v, data in edge_list:
         value = float(data.get(view.edge_value, data.get("weight", 1)))
         weights.append(value)
-        items = edge_items(u, v)
+        items = edge_items(u, v)[:per_edge]
         edge_ids[(u, v)] = len(edge_ids)
         _add_edge(net, ids[u], ids[v], id=edge_ids[(u, v)], w=value, width=round(1 + min(value, 10) * 0.5, 2),
                      summary=_edge_summary(view, data), ev=[table.sentence(e) for e in items])
@@ -222,7 +188,11 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
         "total": {"nodes": view.graph.number_of_nodes(), "edges": view.graph.number_of_edges()},
     }
     notes = []
-    if nodes_left:
+    if nodes_left and threads:
+        notes.append(f"This view shows the {threads:,} largest threads ({graph.number_of_nodes():,} of "
+                     f"{view.graph.number_of_nodes():,} posts and comments); {nodes_left:,} posts and comments of smaller "
+                     "threads are left out. stats.json and `kg export --format graphml` have them all.")
+    elif nodes_left:
         notes.append(f"This view shows the {graph.number_of_nodes():,} most central of {view.graph.number_of_nodes():,} "
                      f"nodes (by PageRank); {nodes_left:,} less central nodes and their edges are left out. "
                      "stats.json and `kg export --format graphml` have them all.")
@@ -339,86 +309,4 @@ def _short(name: str, limit: int = 40) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-# --- pages ----------------------------------------------------------------------------------
-
-
-def _assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet bundled with pyvis (offline copies)."""
-    lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
-    return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), lib.joinpath("vis-network.css").read_text(encoding="utf-8")
-
-
-def _template() -> Any:
-    from jinja2 import Environment, select_autoescape
-
-    env = Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
-    source = resources.files("kg.templates").joinpath("view.html").read_text(encoding="utf-8")
-    return env.from_string(source)
-
-
-def _safe_script(js: str) -> Any:
-    from markupsafe import Markup
-
-    # The bundled library is trusted code; it must not close its own script element.
-    return Markup(js.replace("</script", "<\\/script"))
-
-
-def render_view(view: View, analysis: Analysis) -> str:
-    """The HTML of one view."""
-    data, options, notes = view_data(view, analysis)
-    vis_js, vis_css = _assets()
-    return _template().render(title=view.title, description=view.description, data=data, options=options,
-                              notes=notes, vis_js=_safe_script(vis_js), vis_css=vis_css)
-
-
-def render_index(views: list[View], stats: dict[str, Any]) -> str:
-    """The HTML of the index page: the views, headline figures and most cited."""
-    e = html.escape
-    items = "".join(
-        f'<li><a href="{e(v.name)}.html">{e(v.title)}</a> — {v.graph.number_of_nodes():,} nodes, '
-        f"{v.graph.number_of_edges():,} edges<br><small>{e(v.description)}</small></li>"
-        for v in views
-    )
-    counts = stats.get("counts", {})
-    figures = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(counts[k]))}</td></tr>"
-                      for k in ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")
-                      if k in counts)
-    cited = "".join(f"<li>{e(str(p['name']))} ({e(str(p['citations']))})</li>"
-                    for p in stats.get("most_cited", {}).get("people", [])[:5])
-    concepts = "".join(f"<li>{e(str(c['name']))}</li>" for c in stats.get("central_concepts", [])[:5])
-    skipped = stats.get("skipped", [])
-    skipped_html = (f"<p>{len(skipped)} file(s) skipped:</p><ul>" + "".join(f"<li>{e(str(s))}</li>" for s in skipped[:50])
-                    + "</ul>") if skipped else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
-<title>kg views</title>
-<style>body{{font:15px/1.5 system-ui,sans-serif;max-width:860px;margin:2em auto;padding:0 1em;color:#222}}
-th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-bottom:.6em}}</style></head>
-<body><h1>Knowledge graph of {e(str(stats.get('documents', 0)))} documents</h1>
-<h2>Views</h2><ul>{items}</ul>
-<h2>Headline figures</h2><table>{figures}</table>
-<h2>Most cited people</h2><ol>{cited}</ol>
-<h2>Most central concepts</h2><ol>{concepts}</ol>
-{skipped_html}
-<p><small>Generated by kg. The report is <code>report.md</code> beside this folder, the figures <code>stats.json</code>.</small></p>
-</body></html>
-"""
-
-
-def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list[Path]:
-    """Write every view and the index into ``folder``; returns the files written."""
-    views = views_of(analysis)
-    written = []
-    for view in views:
-        path = folder / f"{view.name}.html"
-        write_text(path, render_view(view, analysis))
-        written.append(path)
-    index = folder / "index.html"
-    write_text(index, render_index(views, stats))
-    written.append(index)
-    return written
-
-
-__all__ = ["MAX_EDGES", "MAX_NODES", "PHYSICS_LIMIT", "View", "render_index", "render_view", "trim", "trim_edges",
-           "view_data", "views_of", "write_views"]
+__all__ = ["PHYSICS_LIMIT", "View", "view_data", "views_of"]
