@@ -185,6 +185,9 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     years = stats.get("years", [])
     out.append("\n## Over time\n\n")
     if years:
+        dated = sum(y["posts"] for y in years)
+        out.append(f"{dated} of {counts.get('posts', 0)} posts are dated; comments without a date of their own count "
+                   "in their post's year.\n\n")
         if "years" in figures:
             out.append(f"![Posts, comments and citations per year]({figures['years']})\n\n")
         out.append(_table(["year", "posts", "comments", "citations", "most cited", "concepts named in most posts"],

@@ -58,24 +58,37 @@ def graph_svg(
             x, y = positions[n]
             return left + 20 + (x - x0) * scale + (w - (x1 - x0) * scale) / 2, top + 10 + (y - y0) * scale + (h - (y1 - y0) * scale) / 2
 
-        out.append('<g stroke="#9aa3ad" stroke-opacity="0.55">')
+        def radius(n: Hashable) -> float:
+            return 2.5 + 11 * max(0.0, min(1.0, sizes.get(n, 0)))
+
+        directed = graph.is_directed()
+        if directed:  # arrowheads where an edge meets the node it points to
+            out.append('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+                       'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#7d8791"/></marker></defs>')
+        out.append('<g stroke="#9aa3ad" stroke-opacity="0.6">')
         for u, v, data in graph.edges(data=True):
-            if u in positions and v in positions:
+            if u in positions and v in positions and u != v:
                 (ax, ay), (bx, by) = at(u), at(v)
                 width = 0.6 + min(float(data.get("weight", 1) or 1), 6) * 0.3
-                out.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke-width="{width:.2f}"/>')
+                end = ""
+                if directed:
+                    length = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5 or 1.0
+                    cut = min(radius(v) + 1.5, length / 2)
+                    bx, by = bx - (bx - ax) * cut / length, by - (by - ay) * cut / length
+                    end = ' marker-end="url(#arrow)"'
+                out.append(f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke-width="{width:.2f}"{end}/>')
         out.append("</g>")
         order = sorted(nodes, key=lambda n: (sizes.get(n, 0), str(n)))
         out.append('<g stroke="#ffffff" stroke-width="0.8">')
         for n in order:
             x, y = at(n)
-            r = 2.5 + 11 * max(0.0, min(1.0, sizes.get(n, 0)))
+            r = radius(n)
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill={quoteattr(colors.get(n, "#888"))}>'
                        f"<title>{escape(labels.get(n, str(n)))}</title></circle>")
         out.append("</g>")
         for n in sorted(nodes, key=lambda n: (-sizes.get(n, 0), str(n)))[:labelled]:
             x, y = at(n)
-            r = 2.5 + 11 * max(0.0, min(1.0, sizes.get(n, 0)))
+            r = radius(n)
             name = labels.get(n, str(n))
             name = name if len(name) <= 32 else name[:31] + "…"
             out.append(f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11" fill="#222" stroke="#fff" '
