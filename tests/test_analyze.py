@@ -328,3 +328,15 @@ def test_on_the_seeds_mitch_references_martin_schneider_and_irving_wladawsky_ber
     assert "Mitch" in a.aliases[mitch]
     cloud = "https://kg.example/concept/cloud-computing"
     assert {a.label(n) for n in a.concepts[cloud]} >= {"IT department", "IT"}
+
+
+def test_an_empty_graph_gives_empty_projections_and_figures(tmp_path):
+    from kg.render import write_views
+    from kg.report import write_report
+
+    a = analyze(ox.Store())
+    assert all(g.number_of_nodes() == 0 for g in a.graphs.values()) and a.years == []
+    stats = a.to_stats(documents=0, skipped=[])
+    assert stats["projections"]["references"]["nodes"] == 0 and stats["co_citation"] == []
+    assert [p.name for p in write_report(a, stats, tmp_path)] == ["report.md"]
+    assert len(write_views(a, stats, tmp_path / "views")) == 6

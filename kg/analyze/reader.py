@@ -34,6 +34,15 @@ def _select(store: Any, text: str, what: str) -> list[dict[str, Any]]:
     return out
 
 
+def _values(store: Any, text: str, what: str) -> list[tuple[str, ...]]:
+    """Rows as tuples of the terms' lexical values: leaner than :func:`_select` for the
+    two queries that return a row per sentence and per mention (100,000+ on a blog)."""
+    t = time.perf_counter()
+    out = [tuple(term.value for term in solution) for solution in query(store, text)]
+    log.debug("analyze: %s: %d rows in %.2f s", what, len(out), time.perf_counter() - t)
+    return out
+
+
 class Reader:
     """One pass over the store; fills an :class:`Analysis`."""
 
@@ -159,8 +168,8 @@ class Reader:
 
     def _sentences_and_mentions(self) -> None:
         a = self.a
-        for r in _select(self.store, sparql.SENTENCES, "sentences"):
-            self.sentences[r["s"]] = (r["context"], int(r["begin"]), r["text"])
+        for s, context, begin, text in _values(self.store, sparql.SENTENCES, "sentences"):
+            self.sentences[s] = (context, int(begin), text)
         by_context: dict[str, list[int]] = defaultdict(list)
         for context, begin, _ in self.sentences.values():
             by_context[context].append(begin)
@@ -169,10 +178,10 @@ class Reader:
             for i, b in enumerate(sorted(set(begins))):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
-        for r in _select(self.store, sparql.MENTIONS, "mentions"):
-            s = self.sentences.get(r["s"])
+        for entity, sentence in _values(self.store, sparql.MENTIONS, "mentions"):
+            s = self.sentences.get(sentence)
             if s is not None:
-                self.mentions[r["e"]].append((s[0], s[1]))
+                self.mentions[entity].append((s[0], s[1]))
         self.text_at = {(c, b): t for c, b, t in self.sentences.values()}
         for entity, found in self.mentions.items():
             found.sort(key=lambda x: (self.document_of_context.get(x[0], ""), x[1]))
