@@ -108,6 +108,9 @@ def test_each_view_is_drawn_offline_with_all_its_nodes(page, seeds_build, name):
     assert visible(page) == (stats["nodes"], stats["edges"])
     if stats["nodes"]:
         assert canvas_colours(page) > 3  # something is drawn on the canvas
+        assert not page.is_visible("#loading")
+    else:
+        assert "Nothing to draw" in page.inner_text("#loading")
     assert page.requests and all(url.startswith("file:") for url in page.requests), page.requests
     assert page.errors == []
 
