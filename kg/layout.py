@@ -20,6 +20,8 @@ import networkx as nx
 import numpy as np
 
 PIVOTS = 50
+#: Components of at least this many nodes get global (ForceAtlas2-style) forces.
+LARGE = 100
 SEED = 42
 _FAR = 1.0e6  # components are laid out this far apart, then packed
 
@@ -147,6 +149,63 @@ def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 
     return xy
 
 
+def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 50, cells: int = 20, chunk: int = 2048) -> np.ndarray:
+    """ForceAtlas2-style steps for one large connected component: linear attraction
+    along edges, repulsion between all nodes in proportion to (degree + 1) of both
+    (through the centres of mass of a grid of ``cells`` x ``cells``, plus the 12 nearest
+    nodes exactly), and a weak gravity to the centre, so that hubs do not pull
+    everything into one clump. Returns positions scaled to a median edge length of 1."""
+    from scipy.spatial import cKDTree
+
+    xy = xy.copy()
+    n = len(xy)
+    mass = np.bincount(edges.ravel(), minlength=n).astype(float) + 1.0
+    k = min(13, n)
+    step = max(2.0, float(np.ptp(xy, axis=0).max()) / 10)
+    cooling = (0.05 / step) ** (1 / max(iterations - 1, 1))
+    for _ in range(iterations):
+        move = np.zeros_like(xy)
+        low = xy.min(axis=0)
+        size = float(np.ptp(xy, axis=0).max()) / cells + 1e-9
+        cell = np.minimum(((xy - low) / size).astype(np.int64), cells - 1)
+        cid = cell[:, 0] * cells + cell[:, 1]
+        cm = np.bincount(cid, weights=mass, minlength=cells * cells)
+        used = np.nonzero(cm)[0]
+        cx = np.bincount(cid, weights=mass * xy[:, 0], minlength=cells * cells)[used] / cm[used]
+        cy = np.bincount(cid, weights=mass * xy[:, 1], minlength=cells * cells)[used] / cm[used]
+        where = np.searchsorted(used, cid)  # each node's own cell among the used ones
+        for a in range(0, n, chunk):
+            b = min(a + chunk, n)
+            dx = xy[a:b, 0, None] - cx[None, :]
+            dy = xy[a:b, 1, None] - cy[None, :]
+            f = mass[a:b, None] * cm[None, used] / (dx * dx + dy * dy + 1e-2)
+            own = np.arange(b - a), where[a:b]
+            # the own cell pushes from its centre with the mass of the others in it
+            f[own] *= (cm[used][where[a:b]] - mass[a:b]) / cm[used][where[a:b]]
+            move[a:b, 0] += (dx * f).sum(axis=1)
+            move[a:b, 1] += (dy * f).sum(axis=1)
+        _, near = cKDTree(xy).query(xy, k=k, workers=-1)
+        rows = np.repeat(np.arange(n), k - 1)
+        cols = near[:, 1:].ravel()
+        d = xy[rows] - xy[cols]
+        f = (mass[rows] * mass[cols] / ((d * d).sum(axis=1) + 1e-2))[:, None] * d
+        move[:, 0] += np.bincount(rows, weights=f[:, 0], minlength=n)
+        move[:, 1] += np.bincount(rows, weights=f[:, 1], minlength=n)
+        d = xy[edges[:, 0]] - xy[edges[:, 1]]
+        for column in (0, 1):
+            move[:, column] -= np.bincount(edges[:, 0], weights=d[:, column], minlength=n)
+            move[:, column] += np.bincount(edges[:, 1], weights=d[:, column], minlength=n)
+        centre = xy - xy.mean(axis=0)
+        distance = np.sqrt((centre * centre).sum(axis=1)) + 1e-9
+        move -= (mass / distance)[:, None] * centre
+        length = np.sqrt((move * move).sum(axis=1)) + 1e-9
+        xy += move / length[:, None] * np.minimum(length, step)[:, None]
+        step *= cooling
+    lengths = np.sqrt(((xy[edges[:, 0]] - xy[edges[:, 1]]) ** 2).sum(axis=1)) if len(edges) else np.ones(1)
+    scale = float(np.median(lengths)) or 1.0
+    return (xy - xy.mean(axis=0)) / scale
+
+
 def _pack(boxes: list[tuple[float, float]], margin: float = 1.5) -> list[tuple[float, float]]:
     """Offsets placing boxes ``(width, height)`` in rows (largest first, as given)."""
     area = sum((w + margin) * (h + margin) for w, h in boxes)
@@ -185,13 +244,20 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
         sub.add_nodes_from(members)
         sub.add_edges_from(undirected.subgraph(members).edges)
         xy = _initial(sub, rng)
+        if sub.number_of_nodes() >= LARGE:
+            xy = _force_atlas(xy, np.array(_edge_index(sub), dtype=np.int64).reshape(-1, 2))
         xy[:, 0] += k * _FAR  # far apart: the local forces never mix two components
         parts.append(xy)
         nodes.extend(sub.nodes)
     xy = np.vstack(parts)
     index = {n: i for i, n in enumerate(nodes)}
-    edges = np.array([(index[u], index[v]) for u, v in undirected.edges], dtype=np.int64).reshape(-1, 2)
-    xy = _refine(xy, edges, iterations)
+    # The small components are tidied together: local forces are enough for them.
+    small = sum(len(c) for c in components if len(c) >= LARGE)
+    if small < len(nodes):
+        rest = {n for c in components if len(c) < LARGE for n in c}
+        edges = np.array([(index[u] - small, index[v] - small) for u, v in undirected.edges if u in rest],
+                         dtype=np.int64).reshape(-1, 2)
+        xy[small:] = _refine(xy[small:], edges, iterations)
     # Pack the components in rows.
     boxes, start = [], 0
     spans = []

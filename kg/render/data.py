@@ -26,8 +26,9 @@ TERSE_LIMIT = 2000
 #: Longer sentences are cut in a page (the graph keeps them whole).
 SENTENCE_CHARS = 400
 PHYSICS_LIMIT = 300
-#: Pixels per layout unit (about one edge length).
-SCALE = 70.0
+#: Pixels between a node and its nearest neighbour (median) in the drawing: the page
+#: zooms to fit, so this sets how large nodes look against the spaces between them.
+SPACING = 60.0
 
 KIND_COLORS = {
     "person": "#1f77b4", "organisation": "#ff7f0e", "work": "#2ca02c", "concept": "#9467bd", "post": "#7f7f7f",
@@ -129,6 +130,7 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     index = community_of(parts)
     big = graph.number_of_nodes() > PHYSICS_LIMIT
     positions = layout(graph)
+    scale = _pixels_per_unit(positions)
     directed = graph.is_directed()
     net = Network(directed=directed, cdn_resources="in_line")
     table = _Table()
@@ -153,7 +155,7 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
         _add_node(
-            net, ids[n], label=_short(name), x=round(x * SCALE, 1), y=round(y * SCALE, 1),
+            net, ids[n], label=_short(name), x=round(x * scale, 1), y=round(y * scale, 1),
             iri=n, name=name, kind=kind, community=c,
             aliases=analysis.aliases.get(n, []),
             facts=[list(f) for f in analysis.facts.get(n, [])],
@@ -202,6 +204,24 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     if big:
         notes.append("The layout was computed beforehand and physics is off, so that the page opens quickly.")
     return data, net.options, notes
+
+
+def _pixels_per_unit(positions: dict[Any, tuple[float, float]]) -> float:
+    """How many pixels a layout unit becomes: the median distance from a node to its
+    nearest neighbour is drawn as :data:`SPACING` pixels.
+
+    >>> _pixels_per_unit({"a": (0, 0), "b": (0, 2), "c": (0, 5)})
+    30.0
+    """
+    if len(positions) < 2:
+        return SPACING
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    xy = np.array(list(positions.values()), dtype=float)
+    distance, _ = cKDTree(xy).query(xy, k=2)
+    nearest = float(np.median(distance[:, 1]))
+    return SPACING / nearest if nearest > 1e-6 else SPACING
 
 
 def _add_node(net: Any, n_id: int, label: str, **options: Any) -> None:
