@@ -39,6 +39,8 @@ KIND_LABELS = {"person": "Person", "organisation": "Organisation", "work": "Work
 COMMUNITY_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                     "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d"]
 OTHER_COMMUNITY = "#c7c7c7"
+#: Communities offered by the community filter (the largest ones).
+COMMUNITY_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,8 @@ def _communities(parts: list[list[str]], ids: dict[str, int], analysis: Analysis
         lead = sorted(shown, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0.0), analysis.label(n)))[:3]
         out.append({"id": i, "size": len(shown), "color": COMMUNITY_COLORS[i] if i < len(COMMUNITY_COLORS) else OTHER_COMMUNITY,
                     "label": f"{i + 1}: " + ", ".join(_short(analysis.label(n), 24) for n in lead)})
+        if len(out) == COMMUNITY_LIMIT:  # a forest of threads has thousands; the filter lists the largest
+            break
     return out
 
 
