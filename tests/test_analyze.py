@@ -293,7 +293,8 @@ def test_stats_carry_every_projection(tiny):
     stats = analyze(tiny).to_stats(documents=2, skipped=[])
     assert set(stats["projections"]) == {"references", "posts", "concepts", "discussion", "people-concepts"}
     ref = stats["projections"]["references"]
-    assert (ref["nodes"], ref["edges"], ref["directed"]) == (4, 3, True)
+    assert (ref["nodes"], ref["edges"], ref["directed"], ref["components"]) == (4, 3, True, 1)
+    assert ref["density"] == 0.25  # 3 of the 4 * 3 possible directed edges
     assert ref["most_central"][0]["name"] == "Carol"  # cited twice by the one who is cited
     assert stats["most_cited"]["people"] == [{"name": "Carol", "iri": T + "carol", "citations": 2},
                                              {"name": "Bob", "iri": T + "bob", "citations": 1}]

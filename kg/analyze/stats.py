@@ -43,10 +43,17 @@ def projection_summary(analysis: Analysis, name: str, top: int = TOP) -> dict[st
         return {"name": label(n), "iri": n, "kind": analysis.kinds.get(n, "other"), **m}
 
     parts = analysis.communities.get(name, [])
+    import networkx as nx
+
+    empty = graph.number_of_nodes() == 0
+    components = 0 if empty else (nx.number_weakly_connected_components(graph) if graph.is_directed()
+                                  else nx.number_connected_components(graph))
     return {
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
         "directed": graph.is_directed(),
+        "density": 0.0 if empty else round(nx.density(graph), 6),
+        "components": components,
         "most_central": [node(n, m) for n, m in ranked[:top]],
         "most_between": [node(n, m) for n, m in sorted(metrics.items(), key=lambda x: (-x[1]["betweenness"], label(x[0]), x[0]))[:top]
                          if m["betweenness"] > 0],

@@ -103,6 +103,11 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     if kinds:
         out.append("\nCitations by kind: " + ", ".join(f"{md(k)} {v}" for k, v in kinds.items()) + ".\n")
 
+    if projections:
+        out.append("\n## The projections\n\n")
+        out.append(_table(["projection", "nodes", "edges", "density", "components", "communities", "most central"],
+                          [[name, p["nodes"], p["edges"], f"{p.get('density', 0):.4f}", p.get("components", 0), p["communities"],
+                            ", ".join(n["name"] for n in p["most_central"][:3])] for name, p in projections.items()]))
     ref = projections.get("references", {})
     out.append("\n## Who references whom\n\n")
     out.append(f"The reference graph joins the author of a post or comment to the people, organisations and works "
