@@ -131,7 +131,7 @@ def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 
     for _ in range(iterations):
         move = np.zeros_like(xy)
         if k > 1:
-            _, near = cKDTree(xy).query(xy, k=k, distance_upper_bound=radius, workers=-1)
+            _, near = cKDTree(xy).query(xy, k=k, distance_upper_bound=radius, workers=-1 if n > 4000 else 1)
             rows = np.repeat(np.arange(n), k - 1)
             cols = near[:, 1:].ravel()
             ok = cols < n
@@ -184,7 +184,7 @@ def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 50, cells:
             f[own] *= (cm[used][where[a:b]] - mass[a:b]) / cm[used][where[a:b]]
             move[a:b, 0] += (dx * f).sum(axis=1)
             move[a:b, 1] += (dy * f).sum(axis=1)
-        _, near = cKDTree(xy).query(xy, k=k, workers=-1)
+        _, near = cKDTree(xy).query(xy, k=k, workers=-1 if n > 4000 else 1)
         rows = np.repeat(np.arange(n), k - 1)
         cols = near[:, 1:].ravel()
         d = xy[rows] - xy[cols]
