@@ -258,9 +258,9 @@ def view(
     from kg.render import write_views
     from kg.store import open_graph
 
-    store = open_graph(out)
-    stats = _read_stats(out) or analyze(store).to_stats(documents=0, skipped=[])
-    write_views(analyze(store), stats, out / "views")
+    analysis = analyze(open_graph(out))
+    stats = _read_stats(out) or analysis.to_stats(documents=0, skipped=[])
+    write_views(analysis, stats, out / "views")
     index = (out / "views" / "index.html").resolve()
     typer.echo(str(index))
     if open_browser:
@@ -309,7 +309,40 @@ def stats(
         typer.echo(render_table(["most cited person", "citations"], [[p["name"], str(p["citations"])] for p in cited]))
     central = data["central_concepts"][:10]
     if central:
-        typer.echo(render_table(["central concept", "pagerank"], [[c["name"], f"{c['pagerank']:.3f}"] for c in central]), nl=False)
+        typer.echo(render_table(["central concept", "pagerank"], [[c["name"], f"{c['pagerank']:.3f}"] for c in central]))
+    from kg.analyze import PROJECTIONS
+
+    projections = {name: data["projections"][name] for name in PROJECTIONS if name in data.get("projections", {})}
+    typer.echo(render_table(["projection", "nodes", "edges", "communities", "most central"],
+                            [[name, str(p["nodes"]), str(p["edges"]), str(p["communities"]),
+                              ", ".join(n["name"] for n in p["most_central"][:3])] for name, p in projections.items()]), nl=False)
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    ttl = "ttl"
+    nt = "nt"
+    trig = "trig"
+    nq = "nq"
+    jsonld = "jsonld"
+
+
+@app.command()
+@handle_errors
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml or gexf: each projection for Gephi; ttl, nt, trig, nq or jsonld: the graph as RDF.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write into (default: a folder named after the format beside the graph, e.g. exports/graphml/).", file_okay=False, show_default=False)] = None,
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph: an output folder, its store, or an RDF file.")] = Path("exports"),
+) -> None:
+    """Write each projection (who references whom, post-to-post, concepts, discussion, people-concepts, co-citation) as GraphML or GEXF, or the graph as RDF.
+
+    Example: kg export --format graphml --out exports/gephi/
+    """
+    from kg.export import write_export
+
+    files = write_export(graph, fmt.value, out)
+    _say(f"kg: wrote {', '.join(str(f) for f in files)}")
 
 
 @app.command()

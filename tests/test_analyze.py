@@ -5,9 +5,17 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
-from kg.analyze import bridges, centrality, communities, pmi_graph
+from kg.analyze import (
+    CitationRecord, analyze, attribute, betweenness_sample_size, bridges, centrality, co_citation, communities,
+    concept_windows, discussion_graph, lift, load_query, per_year, person_concept_graph, pmi_graph, post_graph,
+    reference_graph, shared_windows,
+)
+from kg.store import query, rows
+
+# --- metrics -------------------------------------------------------------------------------
 
 
 def test_centrality_on_a_star():
@@ -26,6 +34,15 @@ def test_weighted_pagerank_follows_weight():
     m = centrality(g)
     assert m["b"]["pagerank"] > m["c"]["pagerank"]
     assert m["a"]["strength"] == 6.0
+    assert (m["a"]["in_degree"], m["a"]["out_degree"], m["b"]["in_degree"]) == (0, 2, 1)
+
+
+def test_betweenness_is_exact_on_small_graphs_and_sampled_on_large_ones():
+    assert betweenness_sample_size(nx.path_graph(1000)) is None
+    big = nx.path_graph(3000)  # 3000 nodes + 2999 edges: 1,000,000 // 5999 sources
+    assert betweenness_sample_size(big) == 166
+    m = centrality(big)
+    assert m[0]["betweenness"] == 0.0 and m[1500]["betweenness"] > m[10]["betweenness"] > 0
 
 
 def test_empty_graph_has_no_metrics():
@@ -37,6 +54,19 @@ def test_two_triangles_are_two_communities_joined_by_a_bridge():
     parts = communities(g, weight=None)
     assert parts == [["a", "b", "c"], ["x", "y", "z"]]
     assert bridges(g, parts) == ["c", "x"]
+
+
+def test_communities_of_a_directed_graph_add_both_directions():
+    g = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")])
+    parts = communities(g)
+    assert parts == [["a", "b", "c"], ["x", "y", "z"]]
+    assert bridges(g, parts) == ["c", "x"]  # in- and out-neighbours both count
+
+
+def test_leiden_is_used_where_installed():
+    pytest.importorskip("leidenalg")
+    g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
+    assert communities(g, weight=None) == [["a", "b", "c"], ["x", "y", "z"]]
 
 
 def test_pmi_exact_values():
@@ -54,3 +84,260 @@ def test_pmi_is_not_dominated_by_frequency():
     windows = [{"it", "x", "y"}] * 3 + [{"it"}] * 20 + [{"it", "z"}]
     g = pmi_graph(windows)
     assert g["x"]["y"]["npmi"] > g["it"]["x"]["npmi"]
+
+
+def test_co_citation_counts_common_citers():
+    g = nx.DiGraph([("p1", "a"), ("p1", "b"), ("p2", "a"), ("p2", "b"), ("p3", "b"), ("p3", "c"), ("p3", "p3")])
+    cc = co_citation(g)
+    assert {(u, v): d["weight"] for u, v, d in cc.edges(data=True)} == {("a", "b"): 2, ("b", "c"): 1}
+
+
+def test_per_year_leaves_out_undated():
+    assert per_year([("2015-03-01", "x"), ("2015", "x"), ("2016-01-01", "y"), (None, "z"), ("n.d.", "z")]) == {
+        "2015": {"x": 2}, "2016": {"y": 1}}
+
+
+# --- projections ---------------------------------------------------------------------------
+
+
+def cite(iri, kind, citing, source, *targets, container=None):
+    return CitationRecord(iri, kind, citing, container or citing, source, tuple(targets))
+
+
+def test_lift_prefers_authors_then_publishers_then_the_work():
+    makers = {"w1": (["carol"], ["acme"]), "w2": ([], ["acme"]), "w3": ([], [])}
+    assert [lift(x, makers) for x in ("w1", "w2", "w3", "dan")] == [["carol"], ["acme"], ["w3"], ["dan"]]
+
+
+def test_reference_graph_lifts_works_and_posts_to_their_authors():
+    makers = {"work": (["carol"], []), "post-b": (["bob"], []), "untitled": ([], [])}
+    records = [
+        cite("c1", "links_to", "post-a", "alice", "post-b"),         # alice -> bob (author of post b)
+        cite("c2", "cites", "post-b/comment/1", "bob", "work", container="post-b"),  # bob -> carol
+        cite("c3", "quotes", "post-b", "bob", "work", "acme"),       # bob -> carol, bob -> acme
+        cite("c4", "cites", "post-c", "post-c", "untitled"),         # no author: the post -> the work
+        cite("c5", "replies_to", "post-a/comment/1", "bob", "alice"),  # conversation: left out
+        cite("c6", "cites", "post-b", "bob", "post-b"),               # nobody references themselves
+    ]
+    g = reference_graph(records, makers)
+    assert {(u, v): d["weight"] for u, v, d in g.edges(data=True)} == {
+        ("alice", "bob"): 1, ("bob", "carol"): 2, ("bob", "acme"): 1, ("post-c", "untitled"): 1}
+
+
+def test_a_citation_naming_a_work_and_its_author_counts_once():
+    g = reference_graph([cite("c1", "cites", "p", "mitch", "work", "irving")], {"work": (["irving"], [])})
+    assert {(u, v): d["weight"] for u, v, d in g.edges(data=True)} == {("mitch", "irving"): 1}
+
+
+def test_post_graph_joins_posts_of_the_corpus_only():
+    records = [
+        cite("c1", "links_to", "a", "x", "b"),
+        cite("c2", "cites", "a/comment/1", "y", "b", container="a"),
+        cite("c3", "pingback", "c", "z", "a"),
+        cite("c4", "cites", "a", "x", "outside"),
+        cite("c5", "replies_to", "b/comment/1", "y", "a", container="b"),
+        cite("c6", "links_to", "a", "x", "a"),
+    ]
+    g = post_graph(records, ["a", "b", "c", "d"])
+    assert {(u, v): d["weight"] for u, v, d in g.edges(data=True)} == {("a", "b"): 2, ("c", "a"): 1}
+    assert "d" not in g  # a post that neither cites nor is cited
+
+
+def test_discussion_graph_follows_replies():
+    g = discussion_graph([("p", "post", None), ("p/1", "comment", "p"), ("p/2", "comment", "p/1"),
+                          ("p/3", "pingback", "p"), ("q", "post", None)])
+    assert sorted(g.edges) == [("p/1", "p"), ("p/2", "p/1"), ("p/3", "p")]
+    assert g.nodes["p/3"]["kind"] == "pingback" and g.degree("q") == 0
+
+
+def test_person_concept_graph_counts_distinct_writings():
+    g = person_concept_graph([("alice", "cloud", "a"), ("alice", "cloud", "a"), ("alice", "cloud", "a/c2"),
+                              ("alice", "it", "a"), ("bob", "it", "a/c1")])
+    assert {tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)} == {
+        ("alice", "cloud"): 2, ("alice", "it"): 1, ("bob", "it"): 1}
+    assert (g.nodes["alice"]["bipartite"], g.nodes["cloud"]["bipartite"]) == (0, 1)
+
+
+def test_concept_windows_and_the_windows_pairs_share():
+    w = concept_windows([("a", "d", 0), ("b", "d", 0), ("a", "d", 2), ("b", "e", 5)], window=0)
+    assert w == {("d", 0): {"a", "b"}, ("d", 2): {"a"}, ("e", 5): {"b"}}
+    assert shared_windows(w) == {("a", "b"): [("d", 0)]}
+    assert concept_windows([("a", "d", 1)], window=2) == {("d", -1): {"a"}, ("d", 0): {"a"}, ("d", 1): {"a"}}
+
+
+def test_attribute_finds_the_comment_holding_an_offset():
+    spans = [(41, 81, "c1"), (81, 101, "c2")]
+    assert [attribute(b, spans) for b in (0, 41, 80, 81, 100, 101)] == [None, "c1", "c1", "c2", "c2", None]
+
+
+# --- analyze(): a tiny literal graph in a store ----------------------------------------------
+
+TINY = """
+@prefix : <https://t.example/> .
+@prefix sioc: <http://rdfs.org/sioc/ns#> .
+@prefix sioct: <http://rdfs.org/sioc/types#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix cito: <http://purl.org/spar/cito/> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix itsrdf: <http://www.w3.org/2005/11/its/rdf#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix kg: <https://kg.example/ontology#> .
+
+:graph-a {
+  :a a sioc:Post, sioct:BlogPost ; kg:documentName "a.txt" ; kg:text :a-text ; dcterms:title "Post A" ;
+     dcterms:date "2015-03-01"^^xsd:date ; dcterms:creator :alice .
+  :a-text a nif:Context .
+  :s1 a nif:Sentence ; nif:referenceContext :a-text ; nif:beginIndex 0 ; nif:anchorOf "Cloud and IT meet." .
+  :s2 a nif:Sentence ; nif:referenceContext :a-text ; nif:beginIndex 21 ; nif:anchorOf "See Post B." .
+  :s3 a nif:Sentence ; nif:referenceContext :a-text ; nif:beginIndex 41 ; nif:anchorOf "Carol's Work W says IT matters." .
+  :s4 a nif:Sentence ; nif:referenceContext :a-text ; nif:beginIndex 81 ; nif:anchorOf "Agreed on cloud." .
+  :m1 itsrdf:taIdentRef :cloud ; nif:sentence :s1 ; nif:referenceContext :a-text .
+  :m2 itsrdf:taIdentRef :it ; nif:sentence :s1 ; nif:referenceContext :a-text .
+  :m3 itsrdf:taIdentRef :it, :carol ; nif:sentence :s3 ; nif:referenceContext :a-text .
+  :m4 itsrdf:taIdentRef :cloud ; nif:sentence :s4 ; nif:referenceContext :a-text .
+  :e1 nif:sentence :s2 ; nif:referenceContext :a-text .
+  :e2 nif:sentence :s3 ; nif:referenceContext :a-text .
+  :c1 a sioct:Comment ; sioc:has_container :a ; sioc:reply_of :a ; dcterms:creator :bob ; kg:position 1 ;
+      kg:commentKind "comment" ; kg:textSpan :c1-span .
+  :c1-span nif:beginIndex 41 ; nif:endIndex 81 .
+  :c2 a sioct:Comment ; sioc:has_container :a ; sioc:reply_of :c1 ; dcterms:creator :alice ; kg:position 2 ;
+      kg:commentKind "comment" ; kg:textSpan :c2-span ; kg:firstWords "Agreed on cloud" .
+  :c2-span nif:beginIndex 81 ; nif:endIndex 101 .
+  :cit1 a cito:Citation ; cito:hasCitingEntity :a ; cito:hasCitedEntity :b ; kg:citationKind "links_to" ; kg:evidence :e1 .
+  :cit2 a cito:Citation ; cito:hasCitingEntity :c1 ; cito:hasCitedEntity :w ; kg:citationKind "cites" ; kg:evidence :e2 .
+  :cit3 a cito:Citation ; cito:hasCitingEntity :c2 ; cito:hasCitedEntity :bob ; kg:citationKind "replies_to" .
+}
+:graph-b {
+  :b a sioc:Post, sioct:BlogPost ; kg:documentName "b.txt" ; kg:text :b-text ; dcterms:title "Post B" ;
+     dcterms:date "2016-05-05"^^xsd:date ; dcterms:creator :bob .
+  :b-text a nif:Context .
+  :s5 a nif:Sentence ; nif:referenceContext :b-text ; nif:beginIndex 0 ; nif:anchorOf "Cloud is cheap, says Work W." .
+  :m5 itsrdf:taIdentRef :cloud ; nif:sentence :s5 ; nif:referenceContext :b-text .
+  :cit4 a cito:Citation ; cito:hasCitingEntity :b ; cito:hasCitedEntity :w ; kg:alsoCites :acme ;
+        kg:citationKind "quotes" ; kg:evidence :m5 .
+}
+:graph-corpus {
+  :alice a foaf:Person ; rdfs:label "Alice" ; foaf:name "Alice" ; skos:altLabel "Al" .
+  :bob a foaf:Person ; rdfs:label "Bob" ; foaf:name "Bob" .
+  :carol a foaf:Person ; rdfs:label "Carol" ; foaf:name "Carol" .
+  :acme a foaf:Organization ; rdfs:label "Acme" ; foaf:name "Acme" .
+  :cloud a skos:Concept ; rdfs:label "cloud computing" ; skos:prefLabel "cloud computing" .
+  :it a skos:Concept ; rdfs:label "IT" ; skos:prefLabel "IT" .
+  :w a schema:CreativeWork ; rdfs:label "Work W" ; dcterms:title "Work W" ; dcterms:creator :carol .
+}
+"""
+T = "https://t.example/"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    store = ox.Store()
+    store.load(TINY.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def weights(graph):
+    out = {}
+    for u, v, d in graph.edges(data=True):
+        key = (u[len(T):], v[len(T):]) if graph.is_directed() else tuple(sorted((u[len(T):], v[len(T):])))
+        out[key] = d["weight"]
+    return out
+
+
+def test_analyze_builds_the_five_projections(tiny):
+    a = analyze(tiny, window=0)
+    assert list(a.graphs) == ["references", "posts", "concepts", "discussion", "people-concepts"]
+    assert weights(a.graphs["references"]) == {("alice", "bob"): 1, ("bob", "carol"): 2, ("bob", "acme"): 1}
+    assert weights(a.graphs["posts"]) == {("a", "b"): 1}
+    assert weights(a.graphs["discussion"]) == {("c1", "a"): 1, ("c2", "c1"): 1}
+    assert a.graphs["discussion"].number_of_nodes() == 4  # posts a, b and two comments
+    assert weights(a.graphs["people-concepts"]) == {("alice", "cloud"): 2, ("alice", "it"): 1, ("bob", "it"): 1, ("bob", "cloud"): 1}
+
+
+def test_analyze_weighs_concepts_by_pmi_over_sentences(tiny):
+    a = analyze(tiny, window=0)
+    g = a.graphs["concepts"]
+    # four sentences name a concept: cloud in 3 of them, IT in 2, both in 1
+    assert (g.nodes[T + "cloud"]["count"], g.nodes[T + "it"]["count"], g[T + "cloud"][T + "it"]["count"]) == (3, 2, 1)
+    assert g[T + "cloud"][T + "it"]["npmi"] == pytest.approx(math.log(0.25 / (0.75 * 0.5)) / -math.log(0.25), abs=1e-6)
+    assert a.edge_evidence["concepts"][(T + "cloud", T + "it")] == [{"sentence": "Cloud and IT meet.", "document": "a.txt"}]
+
+
+def test_analyze_keeps_names_documents_and_evidence(tiny):
+    a = analyze(tiny)
+    assert a.label(T + "c1") == "Bob" and a.kinds[T + "c2"] == "comment" and a.label(T + "a") == "Post A"
+    assert a.aliases[T + "alice"] == ["Al"]
+    assert a.documents_of[T + "bob"] == ["a.txt", "b.txt"]  # wrote post b and a comment on post a
+    assert a.documents_of[T + "cloud"] == ["a.txt", "b.txt"]
+    assert a.node_evidence[T + "carol"] == [{"sentence": "Carol's Work W says IT matters.", "document": "a.txt"}]
+    assert a.edge_evidence["references"][(T + "bob", T + "carol")] == [
+        {"sentence": "Carol's Work W says IT matters.", "document": "a.txt", "kind": "cites"},
+        {"sentence": "Cloud is cheap, says Work W.", "document": "b.txt", "kind": "quotes"}]
+    assert ("author", "Bob") in a.facts[T + "c1"] and ("replies to", "Bob") in a.facts[T + "c2"]
+    assert a.author_of[T + "c2"] == T + "alice"
+
+
+def test_analyze_finds_co_citation_and_years(tiny):
+    a = analyze(tiny)
+    assert weights(a.co_citation) == {("acme", "carol"): 1}
+    assert [(y["year"], y["posts"], y["comments"], y["citations"]) for y in a.years] == [("2015", 1, 2, 2), ("2016", 1, 0, 1)]
+    assert [c["name"] for c in a.years[0]["most_cited"]] == ["Bob", "Carol"]
+    assert [(c["name"], c["count"]) for c in a.years[1]["concepts"]] == [("cloud computing", 1)]
+
+
+def test_stats_carry_every_projection(tiny):
+    stats = analyze(tiny).to_stats(documents=2, skipped=[])
+    assert set(stats["projections"]) == {"references", "posts", "concepts", "discussion", "people-concepts"}
+    ref = stats["projections"]["references"]
+    assert (ref["nodes"], ref["edges"], ref["directed"], ref["components"]) == (4, 3, True, 1)
+    assert ref["density"] == 0.25  # 3 of the 4 * 3 possible directed edges
+    assert ref["most_central"][0]["name"] == "Carol"  # cited twice by the one who is cited
+    assert stats["most_cited"]["people"] == [{"name": "Carol", "iri": T + "carol", "citations": 2},
+                                             {"name": "Bob", "iri": T + "bob", "citations": 1}]
+    assert stats["most_cited"]["works"] == [{"name": "Work W", "iri": T + "w", "citations": 2}]
+    assert stats["co_citation"] == [{"names": ["Acme", "Carol"], "iris": [T + "acme", T + "carol"], "citers": 1}]
+
+
+@pytest.mark.parametrize("name, graph", [("who-references-whom.rq", "references"), ("post-to-post.rq", "posts")])
+def test_the_shipped_queries_give_the_same_edges(tiny, name, graph):
+    found = {(r["source"], r["target"]): r["count"] for r in rows(query(tiny, load_query(name)))}
+    a = analyze(tiny)
+    assert found == {(u, v): d["weight"] for u, v, d in a.graphs[graph].edges(data=True)}
+    assert found
+
+
+def test_the_shipped_reference_query_agrees_with_the_analysis_on_the_seeds(seeds_build):
+    from kg.store import open_graph
+
+    store = open_graph(seeds_build[0])
+    found = {(r["source"], r["target"]): r["count"] for r in rows(query(store, load_query("who-references-whom.rq")))}
+    a = analyze(store)
+    assert found == {(u, v): d["weight"] for u, v, d in a.references.edges(data=True)}
+
+
+def test_on_the_seeds_mitch_references_martin_schneider_and_irving_wladawsky_berger(seeds_build):
+    from kg.store import open_graph
+
+    a = analyze(open_graph(seeds_build[0]))
+    mitch = "https://kg.example/person/mitch-lieberman"
+    cited = {a.label(v): d["weight"] for _, v, d in a.references.out_edges(mitch, data=True)}
+    assert cited["Martin Schneider"] == 1 and cited["Irving Wladawsky-Berger"] == 2
+    assert "Mitch" in a.aliases[mitch]
+    cloud = "https://kg.example/concept/cloud-computing"
+    assert {a.label(n) for n in a.concepts[cloud]} >= {"role of IT", "SaaS"}  # which ideas connect
+
+
+def test_an_empty_graph_gives_empty_projections_and_figures(tmp_path):
+    from kg.render import write_views
+    from kg.report import write_report
+
+    a = analyze(ox.Store())
+    assert all(g.number_of_nodes() == 0 for g in a.graphs.values()) and a.years == []
+    stats = a.to_stats(documents=0, skipped=[])
+    assert stats["projections"]["references"]["nodes"] == 0 and stats["co_citation"] == []
+    assert [p.name for p in write_report(a, stats, tmp_path)] == ["report.md"]
+    assert len(write_views(a, stats, tmp_path / "views")) == 6

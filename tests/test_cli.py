@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 
 runner = CliRunner()
-COMMANDS = ["build", "extract", "query", "validate", "view", "stats", "evaluate"]
+COMMANDS = ["build", "extract", "query", "validate", "view", "stats", "evaluate", "export"]
 
 
 def run(*args: str):
@@ -137,6 +137,7 @@ def test_view_and_stats(seeds_build, tmp_path):
     assert result.exit_code == 0 and json.loads(result.stdout)["counts"]["posts"] == 5
     result = run("stats", "--out", str(out))
     assert result.exit_code == 0 and "posts" in result.stdout and "most cited person" in result.stdout
+    assert "people-concepts" in result.stdout  # a line per projection
     result = run("stats", "--out", str(tmp_path / "nothing"))
     assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
 
@@ -157,3 +158,45 @@ def test_evaluate(seeds_copy, tmp_path):
     (tmp_path / "pred" / "000_1dbe1a397a1ff981.json").write_text("{not json", encoding="utf-8")
     result = run("evaluate", "--gold", str(GOLD), "--pred", str(tmp_path / "pred"))
     assert result.exit_code == 1 and "000_1dbe1a397a1ff981.json: cannot read JSON" in one_error_line(result)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_writes_each_projection_for_gephi(seeds_build, tmp_path, fmt):
+    import networkx as nx
+
+    out = tmp_path / fmt
+    result = run("export", "--format", fmt, "--graph", str(seeds_build[0]), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    names = ["references", "posts", "concepts", "discussion", "people-concepts", "co-citation"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{fmt}" for n in names)
+    stats = json.loads((seeds_build[0] / "stats.json").read_text(encoding="utf-8"))
+    read = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    for name in names[:-1]:
+        g = read(out / f"{name}.{fmt}")
+        assert (g.number_of_nodes(), g.number_of_edges()) == (stats["projections"][name]["nodes"], stats["projections"][name]["edges"])
+    refs = read(out / f"references.{fmt}")
+    mitch = refs.nodes["https://kg.example/person/mitch-lieberman"]
+    assert mitch["label"] == "Mitch Lieberman" and mitch["kind"] == "person" and mitch["aliases"].startswith("Mitch")
+    assert mitch["pagerank"] > 0 and isinstance(mitch["community"], int)
+    assert refs["https://kg.example/person/mitch-lieberman"]["https://kg.example/person/irving-wladawsky-berger"]["weight"] == 2
+
+
+def test_export_rdf_and_default_folder(seeds_build, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(seeds_build[0], out, symlinks=True)
+    result = run("export", "--format", "nt", "--graph", str(out))
+    assert result.exit_code == 0 and str(out / "nt" / "kg.nt") in result.stderr
+    lines = (out / "nt" / "kg.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) > 4000 and all(line.endswith(" .") for line in lines)
+
+
+def test_export_errors(seeds_build, tmp_path):
+    result = runner.invoke(app, ["export", "--format", "xml", "--graph", str(seeds_build[0])])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    result = run("export", "--format", "graphml", "--graph", str(tmp_path / "nothing"))
+    assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
+    (tmp_path / "file").write_text("x")
+    result = run("export", "--format", "graphml", "--graph", str(seeds_build[0]), "--out", str(tmp_path / "file"))
+    assert result.exit_code != 0 and "Traceback" not in result.stderr

@@ -1,34 +1,44 @@
-"""Views: self-contained, escaped, trimmed when large."""
+"""Views and report: self-contained, escaped, trimmed when large, and the graph left alone."""
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 
 import networkx as nx
 
-from kg.analyze import Analysis, centrality, communities
-from kg.render import View, render_index, render_view, trim, view_data
+from kg.analyze import Analysis
+from kg.layout import layout
+from kg.render import MAX_NODES, View, render_index, render_view, trim, trim_edges, view_data, views_of
+from kg.report import md, to_markdown, write_report
 
 HOSTILE = '</script><script>alert(1)</script><img src=x onerror="alert(2)"> javascript:alert(3)'
+PROJECTIONS = ("references", "posts", "concepts", "discussion", "people-concepts")
 
 
-def analysis_with(graph: nx.DiGraph) -> Analysis:
+def analysis_with(graph: nx.DiGraph, name: str = "references") -> Analysis:
     a = Analysis()
-    a.references = graph
+    a.graphs = {p: (graph if p == name else nx.DiGraph()) for p in PROJECTIONS}
     for n in graph.nodes:
         a.labels[n] = graph.nodes[n].get("label", n)
         a.kinds[n] = graph.nodes[n].get("kind", "person")
-    a.metrics["references"] = centrality(graph)
-    a.communities["references"] = communities(graph)
+    for p in PROJECTIONS:
+        a.measure(p)
     return a
+
+
+def script_data(page: str) -> dict:
+    return json.loads(re.search(r"var DATA = (\{.*?\});\n", page).group(1))
 
 
 def test_a_view_loads_nothing_from_the_network():
     g = nx.DiGraph()
     g.add_edge("p1", "p2", weight=2)
-    page = render_view(View("references", "Who", "desc", g, "kind"), analysis_with(g))
+    page = render_view(View("references", "Who", "desc", g), analysis_with(g))
     assert not re.search(r"<script[^>]+src=", page)
-    assert not re.search(r"<link[^>]+href=[\"']?https?:", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", page)
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "vis.Network" in page
 
@@ -39,21 +49,117 @@ def test_text_from_documents_cannot_become_markup():
     g.add_node("p2", label="B", kind="person")
     g.add_edge("p1", "p2", weight=1)
     a = analysis_with(g)
-    a.evidence["p1 -> p2"] = [{"document": HOSTILE, "sentence": HOSTILE}]
-    page = render_view(View("references", "Who", "desc", g, "kind"), a)
+    a.aliases["p1"] = [HOSTILE]
+    a.edge_evidence["references"] = {("p1", "p2"): [{"sentence": HOSTILE, "document": HOSTILE, "kind": "cites"}]}
+    page = render_view(View("references", "Who", "desc", g), a)
     assert "<img src=x" not in page and "</script><script>alert(1)" not in page
     assert page.count("</script>") == 2  # the library's and ours: no element closed early
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page  # the name is there, as JSON data
-    index = render_index([View("references", HOSTILE, HOSTILE, g, "kind")], {"documents": 1, "counts": {}, "skipped": [HOSTILE]})
+    data = script_data(page)
+    assert data["sentences"] == [[HOSTILE, 0, "cites"]] and data["documents"] == [HOSTILE]
+    index = render_index([View("references", HOSTILE, HOSTILE, g)], {"documents": 1, "counts": {}, "skipped": [HOSTILE]})
     assert "<script>" not in index and "<img" not in index
 
 
-def test_large_graphs_are_trimmed_and_laid_out_beforehand():
+def test_view_data_holds_nodes_edges_and_their_evidence_once():
+    g = nx.DiGraph()
+    g.add_edge("mitch", "irving", weight=2)
+    g.add_edge("mitch", "martin", weight=1)
+    a = analysis_with(g)
+    a.labels.update({"mitch": "Mitch Lieberman", "irving": "Irving Wladawsky-Berger", "martin": "Martin Schneider"})
+    a.aliases["mitch"] = ["Mitch"]
+    a.documents_of["mitch"] = ["001.txt", "003.txt"]
+    said = {"sentence": "I see a post by Irving Wladawsky-Berger.", "document": "001.txt", "kind": "cites"}
+    a.edge_evidence["references"] = {("mitch", "irving"): [said]}
+    data, options, notes = view_data(View("references", "Who", "desc", g), a)
+    assert [n["name"] for n in data["nodes"]] == ["Irving Wladawsky-Berger", "Martin Schneider", "Mitch Lieberman"]
+    mitch = data["nodes"][2]
+    assert mitch["iri"] == "mitch" and mitch["aliases"] == ["Mitch"] and mitch["kind"] == "person"
+    assert [data["documents"][d] for d in mitch["docs"]] == ["001.txt", "003.txt"]
+    assert [data["sentences"][i][0] for i in mitch["ev"]] == [said["sentence"]]
+    assert data["nodes"][0]["ev"] == mitch["ev"]  # Irving's evidence is the same sentence, stored once
+    assert len(data["sentences"]) == 1
+    edges = {(e["from"], e["to"]): e for e in data["edges"]}
+    assert set(edges) == {(2, 0), (2, 1)} and edges[(2, 0)]["w"] == 2.0 and edges[(2, 0)]["summary"] == "2 citations"
+    assert data["weight"] == {"label": "citations", "min": 1.0, "max": 2.0, "step": 1}
+    assert notes == [] and options["physics"]["enabled"] is True
+
+
+def test_rendering_does_not_change_the_analysis():
+    g = nx.gnm_random_graph(60, 120, seed=3, directed=True)
+    g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
+    nx.set_edge_attributes(g, 1, "weight")
+    a = analysis_with(g)
+    before = (copy.deepcopy(a.labels), copy.deepcopy(a.metrics), nx.to_dict_of_dicts(g), dict(g.nodes(data=True)))
+    for view in views_of(a):
+        render_view(view, a)
+    assert before == (a.labels, a.metrics, nx.to_dict_of_dicts(g), dict(g.nodes(data=True)))
+
+
+def test_large_graphs_are_laid_out_beforehand_with_physics_off():
+    g = nx.gnm_random_graph(400, 900, seed=1, directed=True)
+    g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
+    data, options, notes = view_data(View("references", "Who", "desc", g), analysis_with(g))
+    assert len(data["nodes"]) == 400 and len(data["edges"]) == 900
+    assert options["physics"]["enabled"] is False and all("x" in n and "y" in n for n in data["nodes"])
+    assert notes == ["The layout was computed beforehand and physics is off, so that the page opens quickly."]
+
+
+def test_trimming_keeps_the_most_central_and_says_what_was_left_out():
     g = nx.gnm_random_graph(400, 900, seed=1, directed=True)
     g = nx.relabel_nodes(g, {n: f"n{n}" for n in g})
     a = analysis_with(g)
-    data, options, note = view_data(View("references", "Who", "desc", g, "kind"), a)
-    assert note is None and len(data["nodes"]) == 400
-    assert options["physics"]["enabled"] is False and all("x" in n and "y" in n for n in data["nodes"])
     sub, left_out = trim(g, a.metrics["references"], 100)
-    assert sub.number_of_nodes() == 100 and left_out == 300
+    assert sub.number_of_nodes() == 100 and left_out == 300 and g.number_of_nodes() == 400
+    ranked = sorted(a.metrics["references"].items(), key=lambda x: (-x[1]["pagerank"], x[0]))
+    assert set(sub) == {n for n, _ in ranked[:100]}
+    edges, dropped = trim_edges(g, 500)
+    assert edges.number_of_edges() == 500 and dropped == 400 and edges.number_of_nodes() == 400
+
+
+def test_a_view_above_the_limit_is_trimmed_with_a_note(monkeypatch):
+    import kg.render.trimming
+
+    monkeypatch.setattr(kg.render.trimming, "MAX_NODES", 50)
+    g = nx.star_graph(80)
+    g = nx.relabel_nodes(g, {n: f"n{n:02d}" for n in g})
+    data, _, notes = view_data(View("concepts", "Ideas", "desc", g), analysis_with(g, "concepts"))
+    assert len(data["nodes"]) == 50 and data["total"] == {"nodes": 81, "edges": 80}
+    assert "n00" in {n["iri"] for n in data["nodes"]}  # the hub is the most central
+    assert notes[0].startswith("This view shows the 50 most central of 81 nodes (by PageRank); 31 less central nodes")
+    assert MAX_NODES == 5000
+
+
+def test_layout_gives_every_node_a_place_and_keeps_components_apart():
+    g = nx.disjoint_union(nx.complete_graph(5), nx.path_graph(4))
+    pos = layout(g)
+    assert sorted(pos) == list(range(9))
+    left = [pos[n][0] for n in range(5)]
+    right = [pos[n][0] for n in range(5, 9)]
+    top = [pos[n][1] for n in range(5)]
+    low = [pos[n][1] for n in range(5, 9)]
+    assert max(left) < min(right) or max(right) < min(left) or max(top) < min(low) or max(low) < min(top)
+    assert len(set(pos.values())) == 9
+
+
+def test_markdown_escapes_names():
+    assert md("a|b") == "a\\|b" and md("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert(1)\\>"
+    assert md("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))" and md("two\nlines") == "two lines"
+
+
+def test_report_shows_pictures_and_escapes_names(tmp_path):
+    g = nx.DiGraph()
+    g.add_node("p1", label=HOSTILE, kind="person")
+    g.add_node("p2", label="B", kind="person")
+    g.add_edge("p1", "p2", weight=3)
+    a = analysis_with(g)
+    stats = a.to_stats(documents=1, skipped=[])
+    files = write_report(a, stats, tmp_path)
+    assert sorted(p.name for p in files) == ["references.svg", "report.md"]
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "![Who references whom](figures/references.svg)" in text
+    assert not re.search(r"(?<!\\)<", text) and "\\<img src=x" in text  # every < is escaped
+    svg = (tmp_path / "figures" / "references.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "<script" not in svg and "&lt;/script&gt;&lt;script&gt;alert(1)" in svg
+    assert svg.count("<circle") == 2 + 1  # two nodes and the legend's one kind
+    assert "| B | 3 |" in to_markdown(a, stats)  # most cited people

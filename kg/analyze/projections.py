@@ -1,0 +1,224 @@
+"""Projections: facts read from the graph become networkx graphs (pure functions).
+
+Input: plain records (citations, thread items, concept mentions, concept uses) as read by
+:mod:`kg.analyze.analysis`. Output: networkx graphs whose node and edge attributes are
+plain numbers and strings (so that GraphML and GEXF can hold them):
+
+- the reference graph: citing author -> cited person, organisation or work, lifted to
+  author -> author where the cited work or post has an author (directed, weighted by the
+  number of citations);
+- the post-to-post graph: citing post -> cited post of the corpus;
+- the concept co-occurrence windows (weighted by PMI in :func:`kg.analyze.metrics.pmi_graph`);
+- the discussion graph: comment -> the post or comment it replies to;
+- the person-concept graph: author -- concept, weighted by the posts and comments in
+  which the author names the concept.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+#: Citation kinds that are conversation in a thread, not references.
+CONVERSATION = frozenset({"replies_to"})
+
+
+@dataclass(frozen=True)
+class CitationRecord:
+    """One citation as the projections need it.
+
+    Attributes:
+        iri: the ``cito:Citation``.
+        kind: ``cites``, ``quotes``, ``credits``, ``pingback``, ``links_to``, ``replies_to`` ...
+        citing: the citing post, comment or (for a pingback) linking page.
+        container: the post that holds the citing comment (the citing entity otherwise).
+        source: the citing author (creator, else publisher, else the citing entity).
+        targets: the cited entity, then the others the citation also names.
+        date: the citing entity's date (or its post's), ``YYYY-MM-DD``, if known.
+        evidence: the sentence behind the citation and its document, if known.
+    """
+
+    iri: str
+    kind: str
+    citing: str
+    container: str
+    source: str
+    targets: tuple[str, ...]
+    date: str | None = None
+    evidence: tuple[tuple[str, str], ...] = field(default=())
+
+
+def lift(entity: str, makers: Mapping[str, Sequence[str]]) -> list[str]:
+    """Who a citation of ``entity`` reaches: the authors of a cited work or post (its
+    publishers when no author is known), or the entity itself.
+
+    ``makers`` maps a work or post to ``(creators, publishers)``.
+
+    >>> makers = {"w1": (["irving"], []), "w2": ([], ["ceb"]), "w3": ([], [])}
+    >>> lift("w1", makers), lift("w2", makers), lift("w3", makers), lift("prem", makers)
+    (['irving'], ['ceb'], ['w3'], ['prem'])
+    """
+    creators, publishers = makers.get(entity, ((), ()))  # type: ignore[arg-type]
+    return list(creators or publishers or [entity])
+
+
+def reference_edges(records: Iterable[CitationRecord], makers: Mapping[str, Sequence[str]]
+                    ) -> dict[tuple[str, str], list[CitationRecord]]:
+    """The citations behind each edge of the reference graph (see :func:`reference_graph`)."""
+    edges: dict[tuple[str, str], list[CitationRecord]] = defaultdict(list)
+    for r in records:
+        if r.kind in CONVERSATION:
+            continue
+        seen: set[str] = set()
+        for t in r.targets:
+            for target in lift(t, makers):
+                if target in seen or target == r.source:
+                    continue
+                seen.add(target)
+                edges[(r.source, target)].append(r)
+    return dict(sorted(edges.items()))
+
+
+def reference_graph(records: Iterable[CitationRecord], makers: Mapping[str, Sequence[str]]) -> nx.DiGraph:
+    """Who references whom: citing author -> cited person, organisation or work, lifted
+    to the work's (or post's) author; ``weight`` counts distinct citations. Replies in a
+    thread are conversation and are left out; nobody references themselves.
+
+    >>> cites = [CitationRecord("c1", "cites", "post1", "post1", "mitch", ("work1",)),
+    ...          CitationRecord("c2", "quotes", "post1", "post1", "mitch", ("work1", "irving")),
+    ...          CitationRecord("c3", "replies_to", "comment1", "post1", "munish", ("mitch",))]
+    >>> g = reference_graph(cites, {"work1": (["irving"], [])})
+    >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
+    [('mitch', 'irving', 2)]
+    """
+    graph = nx.DiGraph()
+    for (u, v), items in reference_edges(records, makers).items():
+        graph.add_edge(u, v, weight=len(items))
+    return graph
+
+
+def post_edges(records: Iterable[CitationRecord], posts: Iterable[str]) -> dict[tuple[str, str], list[CitationRecord]]:
+    """The citations behind each edge of the post-to-post graph (see :func:`post_graph`)."""
+    corpus = set(posts)
+    edges: dict[tuple[str, str], list[CitationRecord]] = defaultdict(list)
+    for r in records:
+        if r.kind in CONVERSATION or r.container not in corpus:
+            continue
+        for target in dict.fromkeys(r.targets):
+            if target in corpus and target != r.container:
+                edges[(r.container, target)].append(r)
+    return dict(sorted(edges.items()))
+
+
+def post_graph(records: Iterable[CitationRecord], posts: Iterable[str]) -> nx.DiGraph:
+    """Post-to-post citations: the post that cites (or holds the comment that cites) ->
+    the post of the corpus it cites or links; ``weight`` counts citations. Posts that
+    neither cite nor are cited by another post are left out.
+
+    >>> cites = [CitationRecord("c1", "links_to", "a", "a", "x", ("b",)),
+    ...          CitationRecord("c2", "cites", "a/comment/1", "a", "y", ("b", "w")),
+    ...          CitationRecord("c3", "pingback", "c", "c", "z", ("a",))]
+    >>> g = post_graph(cites, ["a", "b", "c"])
+    >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
+    [('a', 'b', 2), ('c', 'a', 1)]
+    """
+    graph = nx.DiGraph()
+    for (u, v), items in post_edges(records, posts).items():
+        graph.add_edge(u, v, weight=len(items))
+    return graph
+
+
+def discussion_graph(items: Iterable[tuple[str, str, str | None]]) -> nx.DiGraph:
+    """How threads unfold: ``(node, kind, parent)`` items (posts have no parent) become
+    reply edges ``comment -> parent``; ``kind`` is kept on each node.
+
+    >>> g = discussion_graph([("p", "post", None), ("p/c1", "comment", "p"), ("p/c2", "comment", "p/c1")])
+    >>> sorted(g.edges), g.nodes["p/c2"]["kind"]
+    ([('p/c1', 'p'), ('p/c2', 'p/c1')], 'comment')
+    """
+    graph = nx.DiGraph()
+    items = sorted(items, key=lambda x: x[0])
+    for node, kind, _ in items:
+        graph.add_node(node, kind=kind)
+    for node, _, parent in items:
+        if parent is not None and parent != node:
+            graph.add_edge(node, parent, weight=1)
+    return graph
+
+
+def person_concept_graph(uses: Iterable[tuple[str, str, str]]) -> nx.Graph:
+    """Who talks about what: ``(author, concept, writing)`` uses become a bipartite graph
+    (``bipartite`` 0 for authors, 1 for concepts); ``weight`` is the number of distinct
+    posts and comments in which the author names the concept.
+
+    >>> g = person_concept_graph([("mitch", "cloud", "p1"), ("mitch", "cloud", "p1"), ("mitch", "cloud", "p2"),
+    ...                           ("munish", "cloud", "p1/c1")])
+    >>> g["mitch"]["cloud"]["weight"], g["munish"]["cloud"]["weight"], g.nodes["cloud"]["bipartite"]
+    (2, 1, 1)
+    """
+    writings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for author, concept, writing in uses:
+        writings[(author, concept)].add(writing)
+    graph = nx.Graph()
+    for (author, concept), where in sorted(writings.items()):
+        graph.add_node(author, bipartite=0)
+        graph.add_node(concept, bipartite=1)
+        graph.add_edge(author, concept, weight=len(where))
+    return graph
+
+
+def concept_windows(mentions: Iterable[tuple[str, str, int]], window: int = 1) -> dict[tuple[str, int], set[str]]:
+    """Text windows and the concepts named in them, from ``(concept, context, position)``
+    mentions (``position``: the sentence's rank in its document). Window ``(context, j)``
+    holds sentences ``j .. j + window``; ``window=0`` is one sentence.
+
+    >>> w = concept_windows([("a", "d", 0), ("b", "d", 1), ("c", "d", 3)])
+    >>> {k: sorted(v) for k, v in sorted(w.items())}
+    {('d', -1): ['a'], ('d', 0): ['a', 'b'], ('d', 1): ['b'], ('d', 2): ['c'], ('d', 3): ['c']}
+    """
+    out: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for concept, context, i in mentions:
+        for j in range(i - window, i + 1):
+            out[(context, j)].add(concept)
+    return dict(out)
+
+
+def shared_windows(windows: Mapping[tuple[str, int], set[str]], limit: int = 3) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """For each pair of concepts, the first ``limit`` windows (in order) they share.
+
+    >>> shared_windows({("d", 0): {"a", "b"}, ("d", 1): {"b"}, ("e", 0): {"b", "a"}})
+    {('a', 'b'): [('d', 0), ('e', 0)]}
+    """
+    out: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for key in sorted(windows):
+        items = sorted(windows[key])
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                found = out[(a, b)]
+                if len(found) < limit:
+                    found.append(key)
+    return dict(out)
+
+
+def attribute(begin: int, spans: Sequence[tuple[int, int, str]]) -> str | None:
+    """The comment whose text span holds offset ``begin``; ``spans`` are sorted
+    ``(begin, end, comment)`` triples of one document.
+
+    >>> spans = [(100, 200, "c1"), (250, 300, "c2")]
+    >>> attribute(120, spans), attribute(220, spans), attribute(10, spans)
+    ('c1', None, None)
+    """
+    k = bisect.bisect_right(spans, (begin, float("inf"), "")) - 1
+    if k >= 0 and spans[k][0] <= begin < spans[k][1]:
+        return spans[k][2]
+    return None
+
+
+__all__ = [
+    "CONVERSATION", "CitationRecord", "attribute", "concept_windows", "discussion_graph", "lift", "person_concept_graph",
+    "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows",
+]

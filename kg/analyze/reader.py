@@ -1,0 +1,378 @@
+"""One pass over the store fills an :class:`~kg.analyze.analysis.Analysis`.
+
+Input: an open pyoxigraph store. Output: the analysis with its five projections, their
+metrics, names, facts, documents and evidence, co-citation and figures per year. The
+store is read by the few queries of :mod:`kg.analyze.sparql` (no query per node); the
+rows are turned into graphs by :mod:`kg.analyze.projections`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+import networkx as nx
+
+from kg.analyze import sparql
+from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
+from kg.analyze.metrics import co_citation, per_year, pmi_graph
+from kg.analyze.projections import (
+    CONVERSATION, CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_edges,
+    reference_edges, shared_windows,
+)
+from kg.store import query, rows
+
+log = logging.getLogger(__name__)
+
+
+def _select(store: Any, text: str, what: str) -> list[dict[str, Any]]:
+    t = time.perf_counter()
+    out = rows(query(store, text))
+    log.debug("analyze: %s: %d rows in %.2f s", what, len(out), time.perf_counter() - t)
+    return out
+
+
+def _values(store: Any, text: str, what: str) -> list[tuple[str, ...]]:
+    """Rows as tuples of the terms' lexical values: leaner than :func:`_select` for the
+    two queries that return a row per sentence and per mention (100,000+ on a blog)."""
+    t = time.perf_counter()
+    out = [tuple(term.value for term in solution) for solution in query(store, text)]
+    log.debug("analyze: %s: %d rows in %.2f s", what, len(out), time.perf_counter() - t)
+    return out
+
+
+class Reader:
+    """One pass over the store; fills an :class:`Analysis`."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self.a = Analysis()
+        self.document_of_context: dict[str, str] = {}
+        self.post_of_context: dict[str, str] = {}
+        self.date_of: dict[str, str] = {}
+        self.document_of: dict[str, str] = {}  # post or comment -> document
+        self.authored: dict[str, set[str]] = defaultdict(set)  # agent -> documents
+        self.sentences: dict[str, tuple[str, int, str]] = {}  # sentence -> (context, begin, text)
+
+    def run(self, window: int) -> Analysis:
+        a = self.a
+        self._counts()
+        self._entities()
+        self._posts_and_comments()
+        self._sentences_and_mentions()
+        records = self._citations()
+        makers = self._makers()
+        self._cited_works(records)
+        self._references(records, makers)
+        self._posts_graph(records)
+        self._concepts(window)
+        self._people_concepts()
+        a.co_citation = self._co_citation(records, makers)
+        self._years(records, makers)
+        for node, docs in self.authored.items():
+            a.documents_of[node] = sorted(set(a.documents_of.get(node, [])) | docs)
+        a.graphs = {name: a.graphs[name] for name in PROJECTIONS}
+        for name in PROJECTIONS:
+            t = time.perf_counter()
+            a.measure(name)
+            log.debug("analyze: metrics of %s (%d nodes, %d edges) in %.2f s", name, a.graphs[name].number_of_nodes(),
+                      a.graphs[name].number_of_edges(), time.perf_counter() - t)
+        return a
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _counts(self) -> None:
+        counts = {r["kind"]: r["n"] for r in _select(self.store, sparql.COUNTS, "counts")}
+        self.a.counts = {k: counts.get(k, 0) for k in
+                         ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")}
+        kinds = _select(self.store, sparql.CITATION_KINDS, "citation kinds")
+        self.a.counts["citations_by_kind"] = {r["kind"]: r["n"] for r in sorted(kinds, key=lambda r: r["kind"])}
+
+    def _entities(self) -> None:
+        a = self.a
+        for r in sorted(_select(self.store, sparql.ENTITIES, "entities"), key=lambda r: (r["e"], r["type"], r["label"])):
+            a.labels.setdefault(r["e"], r["label"])
+            a.kinds.setdefault(r["e"], r["type"])
+        for r in _select(self.store, sparql.ALIASES, "aliases"):
+            a.aliases.setdefault(r["e"], []).append(r["alias"])
+        for v in a.aliases.values():
+            v.sort()
+
+    def _posts_and_comments(self) -> None:
+        a = self.a
+        items: list[tuple[str, str, str | None]] = []
+        posts: dict[str, dict[str, Any]] = {}
+        for r in sorted(_select(self.store, sparql.POSTS, "posts"), key=lambda r: (r["post"], r["creator"] or "", r["date"] or "")):
+            posts.setdefault(r["post"], r)
+        for post, r in posts.items():
+            self.document_of_context[r["context"]] = r["document"]
+            self.post_of_context[r["context"]] = post
+            self.document_of[post] = r["document"]
+            if r["date"]:
+                self.date_of[post] = str(r["date"])
+            a.labels[post] = r["title"] or r["document"]
+            a.kinds[post] = "post"
+            a.documents_of[post] = [r["document"]]
+            facts = [("document", r["document"])]
+            if r["creator"]:
+                self.authored[r["creator"]].add(r["document"])
+            items.append((post, "post", None))
+            a.facts[post] = facts
+        comments: dict[str, dict[str, Any]] = {}
+        for r in sorted(_select(self.store, sparql.COMMENTS, "comments"), key=lambda r: (r["comment"], r["parent"] or "", r["creator"] or "")):
+            comments.setdefault(r["comment"], r)
+        self.comment_spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self.creator_of: dict[str, str] = {p: r["creator"] for p, r in posts.items() if r["creator"]}
+        for comment, r in comments.items():
+            post = r["post"]
+            document = self.document_of.get(post, "")
+            self.document_of[comment] = document
+            date = r["date"] or self.date_of.get(post)
+            if date:
+                self.date_of[comment] = str(date)
+            kind = r["kind"] or "comment"
+            author = a.labels.get(r["creator"]) if r["creator"] else None
+            n = r["position"]
+            a.labels[comment] = author or (f"{kind} {n}" if n is not None else kind)
+            a.kinds[comment] = kind
+            a.documents_of[comment] = [document] if document else []
+            if r["creator"]:
+                self.creator_of[comment] = r["creator"]
+                if document:
+                    self.authored[r["creator"]].add(document)
+            if r["begin"] is not None and r["end"] is not None:
+                self.comment_spans[post].append((int(r["begin"]), int(r["end"]), comment))
+            items.append((comment, kind, r["parent"]))
+            facts = [("in", a.labels.get(post, post))]
+            if n is not None:
+                facts.append(("position", f"{kind} {n}"))
+            if r["words"]:
+                a.node_evidence[comment] = [{"sentence": f"{r['words']} …", "document": document}]
+            a.facts[comment] = facts
+        for spans in self.comment_spans.values():
+            spans.sort()
+        # Dates, authors and replies need every label first.
+        for node, kind, parent in items:
+            facts = a.facts[node]
+            creator = self.creator_of.get(node)
+            facts.insert(0, ("author", a.labels.get(creator, creator) if creator else "unknown"))
+            if node in self.date_of:
+                facts.append(("date", self.date_of[node]))
+            if parent is not None:
+                facts.append(("replies to", a.labels.get(parent, parent)))
+        self.posts = posts
+        a.author_of = dict(sorted(self.creator_of.items()))
+        a.graphs["discussion"] = discussion_graph(items)
+
+    def _sentences_and_mentions(self) -> None:
+        a = self.a
+        for s, context, begin, text in _values(self.store, sparql.SENTENCES, "sentences"):
+            self.sentences[s] = (context, int(begin), text)
+        by_context: dict[str, list[int]] = defaultdict(list)
+        for context, begin, _ in self.sentences.values():
+            by_context[context].append(begin)
+        self.position: dict[tuple[str, int], int] = {}
+        for context, begins in by_context.items():
+            for i, b in enumerate(sorted(set(begins))):
+                self.position[(context, b)] = i
+        self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
+        for entity, sentence in _values(self.store, sparql.MENTIONS, "mentions"):
+            s = self.sentences.get(sentence)
+            if s is not None:
+                self.mentions[entity].append((s[0], s[1]))
+        self.text_at = {(c, b): t for c, b, t in self.sentences.values()}
+        for entity, found in self.mentions.items():
+            found.sort(key=lambda x: (self.document_of_context.get(x[0], ""), x[1]))
+            a.mention_counts[entity] = len(found)
+            docs = sorted({self.document_of_context[c] for c, _ in found if c in self.document_of_context})
+            a.documents_of[entity] = sorted(set(a.documents_of.get(entity, [])) | set(docs))
+            a.node_evidence[entity] = self._spread(found)
+
+    def _spread(self, found: list[tuple[str, int]], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
+        """Up to ``limit`` sentences, one per document in turn, so that one document
+        does not fill the list."""
+        per_doc: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for c, b in found:
+            per_doc[self.document_of_context.get(c, "")].append((c, b))
+        out: list[Evidence] = []
+        depth = 0
+        while len(out) < limit and any(depth < len(v) for v in per_doc.values()):
+            for doc in sorted(per_doc):
+                if depth < len(per_doc[doc]) and len(out) < limit:
+                    c, b = per_doc[doc][depth]
+                    item = {"sentence": self.text_at.get((c, b), ""), "document": doc}
+                    if item not in out:
+                        out.append(item)
+            depth += 1
+        return out
+
+    def _citations(self) -> list[CitationRecord]:
+        grouped: dict[str, dict[str, Any]] = {}
+        for r in _select(self.store, sparql.CITATIONS, "citations"):
+            g = grouped.setdefault(r["citation"], {"row": r, "also": set(), "creators": set(), "publishers": set(),
+                                                   "evidence": set()})
+            if r["also"]:
+                g["also"].add(r["also"])
+            if r["creator"]:
+                g["creators"].add(r["creator"])
+            if r["publisher"]:
+                g["publishers"].add(r["publisher"])
+            if r["context"] is not None:
+                s = self.sentences.get(r["sentence"]) if r["sentence"] else None
+                text = s[2] if s else (r["anchor"] or "")
+                g["evidence"].add((text, self.document_of_context.get(r["context"], "")))
+        records = []
+        for iri in sorted(grouped):
+            g = grouped[iri]
+            r = g["row"]
+            source = min(g["creators"]) if g["creators"] else min(g["publishers"]) if g["publishers"] else r["citing"]
+            targets = (r["cited"], *sorted(g["also"] - {r["cited"]}))
+            records.append(CitationRecord(iri=iri, kind=r["kind"], citing=r["citing"], container=r["container"],
+                                          source=source, targets=targets, date=str(r["date"]) if r["date"] else None,
+                                          evidence=tuple(sorted(g["evidence"]))))
+        return records
+
+    def _makers(self) -> dict[str, tuple[list[str], list[str]]]:
+        makers: dict[str, tuple[list[str], list[str]]] = {}
+        for r in sorted(_select(self.store, sparql.MAKERS, "makers"), key=lambda r: (r["thing"], r["role"], r["maker"])):
+            creators, publishers = makers.setdefault(r["thing"], ([], []))
+            (creators if r["role"] == "creator" else publishers).append(r["maker"])
+        for thing, (creators, publishers) in makers.items():
+            if self.a.kinds.get(thing) == "work":
+                facts = self.a.facts.setdefault(thing, [])
+                facts += [("author", self.a.label(c)) for c in creators] + [("publisher", self.a.label(p)) for p in publishers]
+        return makers
+
+    def _cited_works(self, records: list[CitationRecord]) -> None:
+        a = self.a
+        works: Counter[str] = Counter()
+        for r in records:
+            if r.kind not in CONVERSATION:
+                works.update(t for t in dict.fromkeys(r.targets) if a.kinds.get(t) == "work")
+        ranked = sorted(works.items(), key=lambda x: (-x[1], a.label(x[0]), x[0]))[:10]
+        a.cited_works = [{"name": a.label(w), "iri": w, "citations": n} for w, n in ranked]
+
+    # -- projections -------------------------------------------------------------------------
+
+    def _edge_evidence(self, edges: dict[tuple[str, str], list[CitationRecord]]) -> dict[tuple[str, str], list[Evidence]]:
+        out = {}
+        for key, items in edges.items():
+            found: list[Evidence] = []
+            for r in items:
+                for sentence, document in r.evidence:
+                    item = {"sentence": sentence, "document": document, "kind": r.kind}
+                    if item not in found:
+                        found.append(item)
+            out[key] = found[:EVIDENCE_LIMIT]
+        return out
+
+    def _references(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:
+        a = self.a
+        edges = reference_edges(records, makers)
+        graph = nx.DiGraph()
+        for (u, v), items in edges.items():
+            graph.add_edge(u, v, weight=len(items))
+        for n in graph.nodes:
+            a.kinds.setdefault(n, "other")
+            a.labels.setdefault(n, n)
+        a.graphs["references"] = graph
+        a.edge_evidence["references"] = self._edge_evidence(edges)
+
+    def _posts_graph(self, records: list[CitationRecord]) -> None:
+        edges = post_edges(records, self.posts)
+        graph = nx.DiGraph()
+        for (u, v), items in edges.items():
+            graph.add_edge(u, v, weight=len(items))
+        self.a.graphs["posts"] = graph
+        self.a.edge_evidence["posts"] = self._edge_evidence(edges)
+
+    def _concepts(self, window: int) -> None:
+        a = self.a
+        concept_mentions = [(e, c, self.position[(c, b)]) for e, found in sorted(self.mentions.items())
+                            if a.kinds.get(e) == "concept" for c, b in found if (c, b) in self.position]
+        windows = concept_windows(concept_mentions, window)
+        graph = pmi_graph([windows[k] for k in sorted(windows)])
+        a.graphs["concepts"] = graph
+        # The sentences of each window that name either concept of an edge.
+        sentence_at = {(c, self.position[(c, b)]): (c, b) for c, b in self.text_at if (c, b) in self.position}
+        named: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for e, c, i in concept_mentions:
+            named[(c, i)].add(e)
+        evidence: dict[tuple[str, str], list[Evidence]] = {}
+        for (u, v), keys in shared_windows(windows).items():
+            found: list[Evidence] = []
+            for context, j in keys:
+                parts = [self.text_at[sentence_at[(context, i)]] for i in range(j, j + window + 1)
+                         if (context, i) in sentence_at and named[(context, i)] & {u, v}]
+                item = {"sentence": " … ".join(parts), "document": self.document_of_context.get(context, "")}
+                if parts and item not in found:
+                    found.append(item)
+            evidence[(u, v)] = found
+        a.edge_evidence["concepts"] = evidence
+
+    def _people_concepts(self) -> None:
+        a = self.a
+        uses: list[tuple[str, str, str]] = []
+        evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        for concept in sorted(self.mentions):
+            if a.kinds.get(concept) != "concept":
+                continue
+            for context, begin in self.mentions[concept]:
+                post = self.post_of_context.get(context)
+                if post is None:
+                    continue
+                writing = attribute(begin, self.comment_spans.get(post, [])) or post
+                author = self.creator_of.get(writing)
+                if author is None:
+                    continue
+                uses.append((author, concept, writing))
+                found = evidence[(author, concept)]
+                item = {"sentence": self.text_at.get((context, begin), ""), "document": self.document_of_context.get(context, "")}
+                if len(found) < EVIDENCE_LIMIT and item not in found:
+                    found.append(item)
+        graph = person_concept_graph(uses)
+        for n in graph.nodes:
+            a.kinds.setdefault(n, "person")
+        a.graphs["people-concepts"] = graph
+        a.edge_evidence["people-concepts"] = {k: v for k, v in evidence.items()}
+
+    def _co_citation(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> nx.Graph:
+        cites = nx.DiGraph()
+        for r in records:
+            if r.kind in CONVERSATION:
+                continue
+            for t in r.targets:
+                for target in lift(t, makers):
+                    if target != r.source:
+                        cites.add_edge(r.citing, target)
+        return co_citation(cites)
+
+    def _years(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:
+        a = self.a
+        posts = per_year((self.date_of.get(p), "posts") for p in self.posts)
+        comments = per_year((self.date_of.get(c), "comments") for c, k in a.kinds.items() if k in ("comment", "pingback", "trackback"))
+        cited = per_year((r.date, target) for r in records if r.kind not in CONVERSATION
+                         for target in dict.fromkeys(x for t in r.targets for x in lift(t, makers)) if target != r.source)
+        citations = per_year((r.date, "citations") for r in records if r.kind not in CONVERSATION)
+        post_of_document = {d: p for p, d in self.document_of.items() if p in self.posts}
+        named = per_year((self.date_of.get(post_of_document.get(doc, "")), e) for e, docs in a.documents_of.items()
+                         if a.kinds.get(e) == "concept" for doc in docs)
+        years = sorted(set(posts) | set(comments) | set(citations) | set(named))
+
+        def top(counter: Counter[str] | None, k: int = 5) -> list[dict[str, Any]]:
+            items = sorted((counter or Counter()).items(), key=lambda x: (-x[1], a.label(x[0])))[:k]
+            return [{"name": a.label(n), "iri": n, "count": c} for n, c in items]
+
+        a.years = [{
+            "year": y,
+            "posts": posts.get(y, Counter())["posts"],
+            "comments": comments.get(y, Counter())["comments"],
+            "citations": citations.get(y, Counter())["citations"],
+            "most_cited": top(cited.get(y)),
+            "concepts": top(named.get(y)),
+        } for y in years]
+
+
+__all__ = ["Reader"]

@@ -1,0 +1,76 @@
+"""The SPARQL queries :mod:`kg.analyze.reader` runs: one each for counts, entity names,
+aliases, posts, comments, citations, the authors of works, sentences and mentions.
+
+The usual prefixes (:data:`kg.prefixes.PREFIXES`) are declared by :func:`kg.store.query`.
+"""
+
+COUNTS = """
+SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES (?class ?kind) {
+    (sioct:BlogPost "posts") (sioct:Comment "comments") (foaf:Person "persons")
+    (foaf:Organization "organisations") (skos:Concept "concepts") (schema:CreativeWork "works")
+    (cito:Citation "citations") (org:Membership "affiliations")
+  }
+  ?x a ?class .
+} GROUP BY ?kind
+"""
+CITATION_KINDS = "SELECT ?kind (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cito:Citation ; kg:citationKind ?kind } GROUP BY ?kind"
+ENTITIES = """
+SELECT DISTINCT ?e ?type ?label WHERE {
+  VALUES (?class ?type) { (foaf:Person "person") (foaf:Organization "organisation") (skos:Concept "concept") (schema:CreativeWork "work") }
+  ?e a ?class ; rdfs:label ?label .
+}
+"""
+ALIASES = "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
+POSTS = """
+SELECT DISTINCT ?post ?context ?document ?title ?date ?creator WHERE {
+  ?post a sioct:BlogPost ; kg:text ?context ; kg:documentName ?document .
+  OPTIONAL { ?post dcterms:title ?title }
+  OPTIONAL { ?post dcterms:date ?date }
+  OPTIONAL { ?post dcterms:creator ?creator }
+}
+"""
+COMMENTS = """
+SELECT DISTINCT ?comment ?post ?parent ?kind ?position ?creator ?date ?words ?begin ?end WHERE {
+  ?comment a sioct:Comment ; sioc:has_container ?post .
+  OPTIONAL { ?comment sioc:reply_of ?parent }
+  OPTIONAL { ?comment kg:commentKind ?kind }
+  OPTIONAL { ?comment kg:position ?position }
+  OPTIONAL { ?comment dcterms:creator ?creator }
+  OPTIONAL { ?comment dcterms:date ?date }
+  OPTIONAL { ?comment kg:firstWords ?words }
+  OPTIONAL { ?comment kg:textSpan ?span . ?span nif:beginIndex ?begin ; nif:endIndex ?end }
+}
+"""
+CITATIONS = """
+SELECT DISTINCT ?citation ?kind ?citing ?container ?creator ?publisher ?cited ?also ?date ?context ?sentence ?anchor WHERE {
+  ?citation a cito:Citation ; kg:citationKind ?kind ; cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
+  OPTIONAL { ?citation kg:alsoCites ?also }
+  OPTIONAL { ?citing sioc:has_container ?holder }
+  BIND (COALESCE(?holder, ?citing) AS ?container)
+  OPTIONAL { ?citing dcterms:creator ?creator }
+  OPTIONAL { ?citing dcterms:publisher ?publisher }
+  OPTIONAL { ?citing dcterms:date ?ownDate }
+  OPTIONAL { ?container dcterms:date ?postDate }
+  BIND (COALESCE(?ownDate, ?postDate) AS ?date)
+  OPTIONAL {
+    ?citation kg:evidence ?span .
+    ?span nif:referenceContext ?context .
+    OPTIONAL { ?span nif:sentence ?sentence }
+    OPTIONAL { ?span nif:anchorOf ?anchor }
+  }
+}
+"""
+MAKERS = """
+SELECT DISTINCT ?thing ?role ?maker WHERE {
+  { ?thing dcterms:creator ?maker . BIND ("creator" AS ?role) }
+  UNION { ?thing dcterms:publisher ?maker . BIND ("publisher" AS ?role) }
+  { ?thing a schema:CreativeWork } UNION { ?thing a sioct:BlogPost }
+}
+"""
+SENTENCES = """
+SELECT ?s ?context ?begin ?text WHERE {
+  ?s a nif:Sentence ; nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:anchorOf ?text .
+}
+"""
+MENTIONS = "SELECT DISTINCT ?e ?s WHERE { ?m itsrdf:taIdentRef ?e ; nif:sentence ?s }"
