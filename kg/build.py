@@ -327,7 +327,7 @@ def corpus_triples(resolution: Resolution, minter: Minter) -> list[str]:
     add(scheme, iri(SKOS.prefLabel), literal("Concepts of the corpus"))
     for (kind, key), entity in sorted(resolution.entities.items()):
         name = entity.name
-        node = iri(mint_iri(minter.base, kind, Resolution.entity_slug_source(kind, key, entity)))
+        node = iri(mint_iri(minter.base, kind, resolution.entity_slug_source(kind, key, entity)))
         add(node, iri(RDFS.label), literal(name))
         if kind == "person":
             add(node, _TYPE, iri(FOAF.Person))

@@ -231,6 +231,9 @@ class Resolution:
     name_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
     key_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
     entities: dict[tuple[str, str], CorpusEntity] = field(default_factory=dict)
+    #: what each concept's IRI is minted from: its name, unless two concepts' names
+    #: would give the same IRI
+    concept_slugs: dict[str, str] = field(default_factory=dict)
 
     def canonical(self, kind: str, doc_id: str, name: str) -> str:
         return self.name_of.get((kind, doc_id, name), name)
@@ -239,12 +242,12 @@ class Resolution:
         """What the IRI of a document's entity is minted from: the corpus name, or for a
         concept its matching key (so that variants share one IRI)."""
         if kind == "concept":
-            return self.key_of.get((kind, doc_id, name)) or concept_key(name) or name
+            key = self.key_of.get((kind, doc_id, name)) or concept_key(name) or name
+            return self.concept_slugs.get(key, name)
         return self.canonical(kind, doc_id, name)
 
-    @staticmethod
-    def entity_slug_source(kind: str, key: str, entity: CorpusEntity) -> str:
-        return key if kind == "concept" else entity.name
+    def entity_slug_source(self, kind: str, key: str, entity: CorpusEntity) -> str:
+        return self.concept_slugs.get(key, entity.name) if kind == "concept" else entity.name
 
 
 def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
@@ -299,6 +302,15 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         for doc_id, entity in members:
             resolution.name_of[(kind, doc_id, entity.name)] = name
             resolution.key_of[(kind, doc_id, entity.name)] = key
+    from kg.namespaces import slugify
+
+    taken: dict[str, str] = {}
+    for (kind, key), entity in sorted(resolution.entities.items()):
+        if kind != "concept":
+            continue
+        slug = slugify(entity.name)
+        source = entity.name if taken.setdefault(slug, key) == key else f"{entity.name} {key}"
+        resolution.concept_slugs[key] = source
     return resolution
 
 
