@@ -94,16 +94,19 @@ def entry_by_iri() -> dict[str, Entry]:
     return {e.iri: e for e in entries()}
 
 
+def _load_toml(name: str) -> dict[str, list[str]]:
+    path = ontology_path("lexicon", name)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read the word lists: {err}", path=path) from err
+
+
 @functools.cache
 def cues() -> dict[str, frozenset[str]]:
     """Cue-word lists (honorifics, role words, organisation suffixes, ...), lower-cased."""
-    path = ontology_path("lexicon", "cues.toml")
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"cannot read cue words: {err}", path=path) from err
-    return {key: frozenset(w.lower() for w in words) for key, words in data.items()}
+    return {key: frozenset(w.lower() for w in words) for key, words in _load_toml("cues.toml").items()}
 
 
 @functools.cache
@@ -113,12 +116,7 @@ def verb_forms() -> frozenset[str]:
     >>> {"suggests", "suggested", "suggesting", "seemed", "thought"} <= verb_forms()
     True
     """
-    path = ontology_path("lexicon", "english.toml")
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"cannot read the word lists: {err}", path=path) from err
+    data = _load_toml("english.toml")
     forms: set[str] = {w.lower() for w in data.get("irregular", [])}
     for verb in (w.lower() for w in data.get("verbs", [])):
         forms.add(verb)
