@@ -4,7 +4,17 @@ Input: a loaded document of any supported format. Output: its plain text with th
 date, author, body blocks, comment thread, links and boilerplate located as spans.
 
 Each format has its own module; :func:`to_post` dispatches on ``Document.format`` and
-:func:`split_entries` cuts multi-entry files (feeds, exports) into one entry per post.
+:func:`split_entries` cuts multi-entry files (feeds, exports) into one entry per post:
+
+========  ==================================  ==========================================
+format    reader                              what it takes
+========  ==================================  ==========================================
+text      :mod:`kg.structure.text`            plain text copied from blog pages
+html      :mod:`kg.structure.html`            saved pages (WordPress, Blogger, h-entry,
+                                              JSON-LD, or any page via trafilatura)
+========  ==================================  ==========================================
+
+Readers are imported when first needed, so that a corpus of plain text never loads lxml.
 """
 
 from __future__ import annotations
@@ -26,6 +36,10 @@ def to_post(doc: Document) -> Post:
     """
     if doc.format == "text":
         return parse_text(doc.id, doc.content)
+    if doc.format == "html":
+        from kg.structure.html import parse_html
+
+        return parse_html(doc.id, doc.content, source=doc.source)
     raise DocumentError(f"{doc.format} documents are not supported yet", path=doc.source)
 
 
