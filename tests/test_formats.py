@@ -89,6 +89,17 @@ def test_wordpress_export_posts_with_nested_comments_and_pingback(tmp_path):
     assert (ping.source_site, ping.source_title) == ("Eve's Notes", "Hashing roundup")
 
 
+def test_wordpress_export_pingback_becomes_a_citation_with_its_url(tmp_path, nlp):
+    from kg.extract import extract
+
+    docs, _ = _load("export.wxr.xml", tmp_path)
+    ex = extract(to_post(docs[0]), nlp, document=docs[0].name, source=docs[0].source)
+    pings = [(c.kind, c.to_work, c.url) for c in ex.citations if c.kind == "pingback"]
+    assert pings == [("pingback", "Hashing roundup", "https://eve.example/2019/05/roundup/")]
+    links = [(c.source, c.to_work, c.url) for c in ex.citations if c.kind == "links_to"]
+    assert links == [("post", "Linear Probing Revisited", "https://carol.example/2019/04/probing/")]
+
+
 def test_xml_bomb_is_refused_with_the_file_name(tmp_path):
     docs, problems = _load("bomb.xml", tmp_path)
     assert docs == []
