@@ -71,7 +71,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
     if _attribute_own_work(ctx, thread, citations):
         records = _comment_records(post, thread, person_name)
         citations, works = find_citations(ctx, refs, records)
-    citations, works = add_link_citations(post, citations, works)
+    citations, works = add_link_citations(ctx, citations, works)
     post_author = person_name.get(thread.post_author) if thread.post_author else None
     affiliations = find_affiliations(ctx, refs, post_author)
 

@@ -1,9 +1,10 @@
 """Citations from hyperlinks: a link in the post or a comment points to what it cites.
 
-Input: a :class:`~kg.model.Post` (its links, each with the span of its anchor text) and
-the citations and works the other rules found. Output: those lists with one ``links_to``
-:class:`~kg.model.Citation` per linked page and citing part added, and a work
-(:class:`~kg.model.Entity` with its ``url``) for each anchor that names something.
+Input: the :class:`~kg.extract.context.Context` of a post (its links, each with the span
+of its anchor text) and the citations and works the other rules found. Output: those
+lists with one ``links_to`` :class:`~kg.model.Citation` per linked page and citing part
+added, and a work (:class:`~kg.model.Entity` with its ``url``) for each anchor that names
+something; and the sites that pingbacks name, as persons or organisations.
 
 - the citing side is where the anchor stands: ``post`` (title or body) or
   ``comment:<n>``; the evidence is the anchor text;
@@ -20,10 +21,10 @@ Whether a link points to another post of the corpus is decided when the graph is
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 
+from kg.extract.context import Context
 from kg.model import Citation, Entity, Post, Span
 from kg.resolve import normalise
 from kg.urls import url_key
@@ -45,36 +46,22 @@ _URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[\w.-]+\.[a-z]{2,}(?:/\S*)?$", re
 _QUOTED = re.compile(r"^[“\"‘'«].+[”\"’'»]$")
 
 
-def add_link_citations(post: Post, citations: list[Citation], works: list[Entity]) -> tuple[list[Citation], list[Entity]]:
-    """The citations and works with those of the post's links added.
-
-    >>> from kg.model import Link
-    >>> text = "T\\n\\nSee the Taulbee Survey and this post."
-    >>> post = Post(doc_id="d", text=text, url="https://blog.example/t/", body=Span(3, len(text)),
-    ...             links=(Link(Span(11, 25), "https://cra.org/taulbee/"),
-    ...                    Link(Span(30, 39), "https://blog.example/other/"),
-    ...                    Link(Span(30, 39), "https://blog.example/t/#comments")))
-    >>> cites, works = add_link_citations(post, [], [])
-    >>> [(c.source, c.to_work, c.url) for c in cites]
-    [('post', 'Taulbee Survey', 'https://cra.org/taulbee/'), ('post', None, 'https://blog.example/other/')]
-    >>> [(w.name, w.url) for w in works]
-    [('Taulbee Survey', 'https://cra.org/taulbee/')]
-    """
+def add_link_citations(ctx: Context, citations: list[Citation], works: list[Entity]) -> tuple[list[Citation], list[Entity]]:
+    """The citations and works with those of the post's links added (in text order)."""
+    post = ctx.post
     own = url_key(post.url)
-    starts = [c.span.start for c in post.comments]
-    text = post.text
     new: list[Citation] = []
     seen: set[tuple[str, str]] = set()
     for link in post.links:
         key = url_key(link.url)
         if key is None or key == own:
             continue
-        source = _source(post, starts, link.span.start)
+        source = ctx.source_of(link.span.start)
         if (source, key) in seen:
             continue
         seen.add((source, key))
         new.append(Citation(source=source, kind="links_to", evidence=link.span,
-                            to_work=anchor_name(text, link.span), url=link.url))
+                            to_work=anchor_name(post.text, link.span), url=link.url))
     by_name = {w.name.casefold(): k for k, w in enumerate(works)}
     works = list(works)
     for c in new:
@@ -88,13 +75,6 @@ def add_link_citations(post: Post, citations: list[Citation], works: list[Entity
             works[k] = replace(works[k], mentions=tuple(sorted((*works[k].mentions, c.evidence))))
     merged = sorted([*citations, *new], key=lambda c: (c.evidence.start, c.evidence.end, c.kind, c.source))
     return merged, works
-
-
-def _source(post: Post, starts: list[int], pos: int) -> str:
-    k = bisect.bisect_right(starts, pos) - 1
-    if k >= 0 and post.comments[k].span.start <= pos < post.comments[k].span.end:
-        return f"comment:{k + 1}"
-    return "post"
 
 
 def anchor_name(text: str, span: Span) -> str | None:
