@@ -7,6 +7,8 @@ not be read, so that one bad file never stops the rest of the corpus.
 Each file is decoded (UTF-8, a byte-order mark, the charset the markup declares, or a
 detected encoding) and its format is recognised by content first and suffix second. Files
 that hold several posts (feeds, WordPress exports) are split into one document per entry.
+A file in no format kg reads (a PDF, an image, XML that is no feed or export, a suffix no
+reader recognises) is reported with what it is.
 """
 
 from __future__ import annotations
