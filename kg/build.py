@@ -14,6 +14,8 @@ Model (vocabularies of DESIGN.md §5; our own terms in ``ontology/kg.ttl``):
   a mention links its entity by ``itsrdf:taIdentRef``;
 - a citation is a ``cito:Citation`` (citing entity, cited entity, CiTO characterisation,
   ``kg:evidence`` span) and is also asserted directly (``<post> cito:cites <work>``);
+  a link or pingback whose address is the canonical URL of another post of the corpus
+  cites that post (:func:`post_urls` gives the :class:`Minter` every post by its URL);
 - an affiliation is an ``org:Membership`` with evidence, plus ``org:memberOf``;
 - authorship is ``dcterms:creator`` with a ``prov:Attribution`` that carries the evidence;
 - entity descriptions (types, names, aliases) are corpus-wide, in the corpus graph.
@@ -23,13 +25,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kg.model import Citation, Extraction, Span
 from kg.namespaces import (
     CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, mint_iri, slugify,
 )
 from kg.resolve import Resolution, normalise
+from kg.urls import url_key
 
 #: CiTO characterisation of each citation kind.
 CITO_PROPERTY = {
@@ -82,11 +85,19 @@ def integer(value: int) -> str:
 
 
 class Minter:
-    """IRIs of one corpus under a base IRI."""
+    """IRIs of one corpus under a base IRI.
 
-    def __init__(self, base: str, resolution: Resolution):
+    Args:
+        base: the base IRI.
+        resolution: the corpus-wide names of entities.
+        posts: the document id of each post of the corpus by the key of its canonical
+            URL (:func:`post_urls`), so that a link to a post cites that post.
+    """
+
+    def __init__(self, base: str, resolution: Resolution, posts: Mapping[str, str] | None = None):
         self.base = base
         self.resolution = resolution
+        self.posts = dict(posts or {})
 
     def doc_path(self, doc_id: str) -> str:
         return "/".join(slugify(part) for part in re.split(r"[/#]", doc_id) if part)
@@ -100,11 +111,33 @@ class Minter:
     def post(self, doc_id: str) -> str:
         return f"{self.base}post/{self.doc_path(doc_id)}"
 
+    def post_at(self, url: str | None) -> str | None:
+        """The IRI of the corpus post whose canonical URL ``url`` names, if any."""
+        doc_id = self.posts.get(url_key(url) or "")
+        return None if doc_id is None else self.post(doc_id)
+
     def entity(self, kind: str, doc_id: str, name: str) -> str:
         return mint_iri(self.base, kind, self.resolution.slug_source(kind, doc_id, name))
 
     def concept_scheme(self) -> str:
         return f"{self.base}concepts"
+
+
+def post_urls(extractions: Iterable[Extraction]) -> dict[str, str]:
+    """The document id of each post by the key of its canonical URL (the first document
+    wins when two claim one URL).
+
+    >>> ex = Extraction(document="a.html", doc_id="a", source="a.html", title=None, post_author=None,
+    ...                 post_date=None, url="https://www.example.org/a/")
+    >>> post_urls([ex])
+    {'example.org/a': 'a'}
+    """
+    out: dict[str, str] = {}
+    for ex in extractions:
+        key = url_key(ex.url)
+        if key is not None:
+            out.setdefault(key, ex.doc_id)
+    return out
 
 
 def document_triples(ex: Extraction, text: str, minter: Minter) -> list[str]:
@@ -249,6 +282,8 @@ class _DocumentWriter:
                 for span in e.mentions:
                     self.span(span, E)
                 if kind == "work":
+                    if e.url:
+                        self.add(E, iri(SDO.url), iri(e.url))
                     if e.creator:
                         self.add(E, iri(DCTERMS.creator), iri(self.m.entity("person", ex.doc_id, e.creator)))
                     if e.publisher:
@@ -264,16 +299,30 @@ class _DocumentWriter:
             prop = iri(CITO_PROPERTY[c.kind])
             citing = self._source(c.source)
             targets = self._targets(c)
+            # A link or pingback to (from) another post of the corpus cites that post.
+            linked = self.m.post_at(c.url)
+            linked = iri(linked) if linked is not None and linked != self.post else None
+            if not targets and linked is None and not c.url:
+                continue
             if c.kind == "pingback":
-                # The linking page cites this post: it is the citing entity, made by the
-                # site or person the pingback names.
-                citing, cited, extra = targets[0], iri(self.post), []
+                # The linking page cites this post: the corpus post at its address, else the
+                # work it names (made by the site or person the pingback names), else the
+                # page at its address.
+                citing = linked or (targets[0] if targets else iri(c.url))
+                cited, extra = iri(self.post), []
                 maker = targets[1] if len(targets) > 1 else None
-                if maker is not None and c.to_work:
+                if maker is not None and c.to_work and linked is None:
                     rel = DCTERMS.creator if c.to_person else DCTERMS.publisher
                     self.add(citing, iri(rel), maker)
             else:
-                cited, extra = targets[0], targets[1:]
+                if c.url:
+                    self.add(citing, iri(SIOC.links_to), iri(c.url))
+                if linked:
+                    cited, extra = linked, []
+                elif targets:
+                    cited, extra = targets[0], targets[1:]
+                else:  # a link whose anchor names nothing cites the page at its address
+                    cited, extra = iri(c.url), []
             self.add(node, _TYPE, iri(CITO.Citation))
             self.add(node, iri(CITO.hasCitingEntity), citing)
             self.add(node, iri(CITO.hasCitedEntity), cited)
@@ -357,4 +406,7 @@ def entity_iri_kinds() -> dict[str, str]:
             "concept": str(SKOS.Concept), "work": str(SDO.CreativeWork)}
 
 
-__all__ = ["CITO_PROPERTY", "Minter", "corpus_triples", "document_triples", "entity_iri_kinds", "integer", "iri", "literal"]
+__all__ = [
+    "CITO_PROPERTY", "Minter", "corpus_triples", "document_triples", "entity_iri_kinds", "integer", "iri",
+    "literal", "post_urls",
+]

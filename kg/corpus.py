@@ -7,6 +7,8 @@ not be read, so that one bad file never stops the rest of the corpus.
 Each file is decoded (UTF-8, a byte-order mark, the charset the markup declares, or a
 detected encoding) and its format is recognised by content first and suffix second. Files
 that hold several posts (feeds, WordPress exports) are split into one document per entry.
+A file in no format kg reads (a PDF, an image, XML that is no feed or export, a suffix no
+reader recognises) is reported with what it is.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ _TEXT_SUFFIXES = {".txt", ".text", ""}
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+
+#: Signatures of files that are not text, named in the message that skips them.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x1f\x8b", "a gzip archive"), (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an old office document"),
+)
+_READ = "kg reads HTML pages, RSS/Atom feeds, WordPress exports, Markdown and plain text (.txt)"
 
 _DECLARED_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -177,6 +187,9 @@ def _looks_binary(text: str) -> bool:
 def sniff_format(text: str, suffix: str = "") -> str:
     """Recognise the format of decoded content, by content first and suffix second.
 
+    Returns one of :data:`FORMATS`, or ``xml`` for XML that is none of them (which no
+    reader takes).
+
     >>> sniff_format("<?xml version='1.0'?><rss version='2.0'><channel>")
     'rss'
     >>> sniff_format("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
@@ -185,6 +198,8 @@ def sniff_format(text: str, suffix: str = "") -> str:
     'markdown'
     >>> sniff_format("A title\\n\\nSome text.", ".txt")
     'text'
+    >>> sniff_format('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', ".svg")
+    'xml'
     """
     head = text[:4096].lstrip("\ufeff \t\r\n")
     lower = head.lower()
@@ -197,6 +212,8 @@ def sniff_format(text: str, suffix: str = "") -> str:
             return "atom"
         if "<html" in lower:
             return "html"
+        if lower.startswith("<?xml") and not re.search(r"<(?:html|head|body)[\s>]", lower):
+            return "xml"
     if lower.startswith(("<!doctype html", "<html")) or re.search(r"<(html|head|body)[\s>]", lower[:1024]):
         return "html"
     if head.startswith("---\n") or head.startswith("---\r\n"):
@@ -236,11 +253,18 @@ def load_file(source: SourceFile, *, max_bytes: int) -> list[Document]:
         raise DocumentError(f"cannot read: {err.strerror or err}", path=path) from err
     if not raw.strip():
         raise DocumentError("empty file", path=path)
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            raise DocumentError(f"{what}, not a blog post: {_READ}", path=path)
     text, _ = decode(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DocumentError("empty file", path=path)
     fmt = sniff_format(text, path.suffix)
+    if fmt == "xml":
+        raise DocumentError(f"XML that is not a feed, a WordPress export or XHTML: {_READ}", path=path)
+    if fmt == "text" and path.suffix.lower() not in _TEXT_SUFFIXES:
+        raise DocumentError(f"a {path.suffix} file in no format kg recognises: {_READ}", path=path)
     rel = PurePosixPath(source.relative)
     base_id = str(rel.with_suffix("")) if rel.suffix else str(rel)
     digest = hashlib.sha256(raw).hexdigest()

@@ -159,7 +159,7 @@ def extract_documents(paths: Iterable[Path], out: Path, config: Config, progress
 def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress = _noop) -> RunResult:
     """``kg build``: the graph, its store, the JSON, the analysis and the views."""
     from kg.analyze import analyze
-    from kg.build import Minter, corpus_triples, document_triples
+    from kg.build import Minter, corpus_triples, document_triples, post_urls
     from kg.export import to_rdf
     from kg.render import write_views
     from kg.report import write_report
@@ -178,7 +178,7 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         extractions = [ex for _, ex, _ in items]
         resolution = resolve_corpus(extractions)
         clock.lap("resolve")
-        minter = Minter(config.base_iri, resolution)
+        minter = Minter(config.base_iri, resolution, post_urls(extractions))
         graphs: dict[str, list[str]] = {}
         for i, (_, ex, text) in enumerate(items):
             progress("graph", i, len(items))

@@ -18,6 +18,7 @@ from kg.extract.affiliations import find_affiliations
 from kg.extract.citations import Ref, find_citations
 from kg.extract.concepts import find_concepts
 from kg.extract.context import Context, mask
+from kg.extract.links import add_link_citations, add_pingback_sites
 from kg.extract.organisations import OrgMention, find_org_mentions
 from kg.extract.persons import Mention, author_from_email, find_person_mentions
 from kg.extract.thread import Thread, read_thread
@@ -70,6 +71,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
     if _attribute_own_work(ctx, thread, citations):
         records = _comment_records(post, thread, person_name)
         citations, works = find_citations(ctx, refs, records)
+    citations, works = add_link_citations(ctx, citations, works)
     post_author = person_name.get(thread.post_author) if thread.post_author else None
     affiliations = find_affiliations(ctx, refs, post_author)
 
@@ -84,6 +86,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         Entity(kind="organisation", name=c.name, aliases=c.aliases, mentions=tuple(sorted(c.spans)), lexicon=c.lexicon)
         for c in orgs
     )
+    persons, organisations = add_pingback_sites(post, citations, persons, organisations)
     return Extraction(
         document=document,
         doc_id=post.doc_id,

@@ -300,7 +300,8 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             site = source.source_site
             person = site if site and any(r.kind == "person" and r.name == site for r in refs) or _person_like(site) else None
             citations.append(Citation(source="post", kind="pingback", evidence=evidence,
-                                      to_person=person, to_org=None if person else site, to_work=source.source_title))
+                                      to_person=person, to_org=None if person else site, to_work=source.source_title,
+                                      url=source.url))
         elif record.reply_to not in (None, "post") and record.author and record.reply_to != record.author:
             evidence = record.author_evidence if record.author_evidence else record.body
             address_span = _address_span(ctx, record)

@@ -4,7 +4,23 @@ Input: a loaded document of any supported format. Output: its plain text with th
 date, author, body blocks, comment thread, links and boilerplate located as spans.
 
 Each format has its own module; :func:`to_post` dispatches on ``Document.format`` and
-:func:`split_entries` cuts multi-entry files (feeds, exports) into one entry per post.
+:func:`split_entries` cuts multi-entry files (feeds, exports) into one entry per post:
+
+========  ==================================  ==========================================
+format    reader                              what it takes
+========  ==================================  ==========================================
+text      :mod:`kg.structure.text`            plain text copied from blog pages
+html      :mod:`kg.structure.html`            saved pages (WordPress, Blogger, h-entry,
+                                              JSON-LD, or any page via trafilatura)
+markdown  :mod:`kg.structure.markdown`        Markdown with YAML front matter
+rss/atom  :mod:`kg.structure.feeds`           one document per feed entry
+wxr       :mod:`kg.structure.wxr`             one document per exported post, comments
+                                              included
+========  ==================================  ==========================================
+
+Entries of feeds and exports are documents whose content is the JSON of
+:mod:`kg.structure.entries`. Readers are imported when first needed, so that a corpus of
+plain text never loads lxml, feedparser or markdown-it.
 """
 
 from __future__ import annotations
@@ -26,13 +42,36 @@ def to_post(doc: Document) -> Post:
     """
     if doc.format == "text":
         return parse_text(doc.id, doc.content)
-    raise DocumentError(f"{doc.format} documents are not supported yet", path=doc.source)
+    if doc.format == "html":
+        from kg.structure.html import parse_html
+
+        return parse_html(doc.id, doc.content, source=doc.source)
+    if doc.format == "markdown":
+        from kg.structure.markdown import parse_markdown
+
+        return parse_markdown(doc.id, doc.content, source=doc.source)
+    if doc.format in ("rss", "atom", "wxr"):
+        from kg.structure.entries import parse_entry
+
+        return parse_entry(doc.id, doc.content, source=doc.source)
+    raise DocumentError(f"{doc.format} documents are not supported", path=doc.source)
 
 
 def split_entries(content: str, fmt: str, path: Path) -> list[tuple[str, str, str]]:
     """Cut a feed or export into ``(entry key, entry format, entry content)`` triples.
 
+    Keys are stable: the slug of the entry's link or id, else its position in the file.
+
     Raises:
-        DocumentError: the format is not supported or the markup cannot be parsed.
+        DocumentError: the format is not a multi-entry one, or the markup is refused or
+            cannot be parsed.
     """
-    raise DocumentError(f"{fmt} files are not supported yet", path=path)
+    if fmt in ("rss", "atom"):
+        from kg.structure.feeds import split_feed
+
+        return split_feed(content, fmt, path)
+    if fmt == "wxr":
+        from kg.structure.wxr import split_wxr
+
+        return split_wxr(content, path)
+    raise DocumentError(f"{fmt} files do not hold several entries", path=path)

@@ -364,7 +364,7 @@ def _make_comment(text: str, entry: Span, body: Span, parent: int | None) -> Com
     content = body.of(text)
     ping = _PINGBACK.match(content)
     if ping:
-        site, title = _split_pingback(ping.group("rest"))
+        site, title = split_pingback(ping.group("rest"))
         return Comment(
             span=entry, body=body, author=site, author_span=_find(text, site, body), parent=None,
             kind=ping.group("kind").lower(), source_title=title, source_site=site,
@@ -409,12 +409,12 @@ def _make_comment(text: str, entry: Span, body: Span, parent: int | None) -> Com
     return Comment(span=entry, body=body, author=author, author_span=author_span, date=date, parent=parent)
 
 
-def _split_pingback(rest: str) -> tuple[str | None, str | None]:
+def split_pingback(rest: str) -> tuple[str | None, str | None]:
     """The linking site and title of a pingback line.
 
-    >>> _split_pingback("CRM Outsiders » Blog Archive » The Socialization of IT – Part II")
+    >>> split_pingback("CRM Outsiders » Blog Archive » The Socialization of IT – Part II")
     ('CRM Outsiders', 'The Socialization of IT – Part II')
-    >>> _split_pingback("The Socialization of IT | Amr Selim")
+    >>> split_pingback("The Socialization of IT | Amr Selim")
     ('Amr Selim', 'The Socialization of IT')
     """
     rest = rest.strip()
