@@ -9,9 +9,11 @@ Model (vocabularies of DESIGN.md §5; our own terms in ``ontology/kg.ttl``):
 
 - a post is ``sioc:Post``/``sioct:BlogPost`` with ``dcterms:title``, ``dcterms:date``,
   ``dcterms:creator``; a comment is ``sioct:Comment`` with ``sioc:reply_of``;
-- the text is a ``nif:Context``; every supporting span is a ``nif:Phrase`` with
+- the text is a ``nif:Context``; the evidence of a fact is a ``nif:Phrase`` with
   ``nif:beginIndex``/``nif:endIndex``/``nif:anchorOf``, linked to its ``nif:Sentence``;
-  a mention links its entity by ``itsrdf:taIdentRef``;
+  an entity named in the text is linked from the sentence that names it
+  (``<sentence> itsrdf:taIdentRef <entity>``); a post names its concepts with
+  ``dcterms:subject`` and its other entities with ``kg:mentions``;
 - a citation is a ``cito:Citation`` (citing entity, cited entity, CiTO characterisation,
   ``kg:evidence`` span) and is also asserted directly (``<post> cito:cites <work>``);
   a link or pingback whose address is the canonical URL of another post of the corpus
@@ -210,6 +212,14 @@ class _DocumentWriter:
             self.add(N, iri(ITSRDF.taIdentRef), entity)
         return N
 
+    def mention(self, span: Span, entity: str) -> None:
+        """An entity named in the text: its sentence refers to it. (Phrase-level spans are
+        kept for the evidence of facts; at the scale of a blog, a node per mention would
+        be most of the graph, and the sentence is what a reader checks.)"""
+        sentence = self.sentence(span)
+        node = iri(sentence) if sentence is not None else self.span(span)
+        self.add(node, iri(ITSRDF.taIdentRef), entity)
+
     def sentence(self, span: Span) -> str | None:
         k = bisect.bisect_right(self.starts, span.start) - 1
         if k < 0:
@@ -276,11 +286,9 @@ class _DocumentWriter:
                             ("concept", ex.concepts), ("work", ex.works)):
             for e in items:
                 E = iri(self.m.entity(kind, ex.doc_id, e.name))
-                self.add(P, iri(KG.mentions), E)
-                if kind == "concept":
-                    self.add(P, iri(DCTERMS.subject), E)
+                self.add(P, iri(DCTERMS.subject) if kind == "concept" else iri(KG.mentions), E)
                 for span in e.mentions:
-                    self.span(span, E)
+                    self.mention(span, E)
                 if kind == "work":
                     if e.url:
                         self.add(E, iri(SDO.url), iri(e.url))

@@ -73,4 +73,9 @@ SELECT ?s ?context ?begin ?text WHERE {
   ?s a nif:Sentence ; nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:anchorOf ?text .
 }
 """
-MENTIONS = "SELECT DISTINCT ?e ?s WHERE { ?m itsrdf:taIdentRef ?e ; nif:sentence ?s }"
+# A sentence that refers to an entity (kg build's model), or a phrase of a sentence that does.
+MENTIONS = """
+SELECT DISTINCT ?e ?s WHERE {
+  { ?s itsrdf:taIdentRef ?e ; a nif:Sentence } UNION { ?m itsrdf:taIdentRef ?e ; nif:sentence ?s }
+}
+"""
