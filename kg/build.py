@@ -26,6 +26,7 @@ Model (vocabularies of DESIGN.md §5; our own terms in ``ontology/kg.ttl``):
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
@@ -82,8 +83,78 @@ def literal(value: str, datatype: str | None = None) -> str:
     return f'"{value}"' if datatype is None else f'"{value}"^^<{datatype}>'
 
 
+_NON_NEGATIVE = f"<{XSD.nonNegativeInteger}>"
+_DATE = str(XSD.date)
+
+
 def integer(value: int) -> str:
-    return f'"{value}"^^<{XSD.nonNegativeInteger}>'
+    return f'"{value}"^^{_NON_NEGATIVE}'
+
+
+
+class T:
+    """The N-Triples form of every vocabulary term the writer uses, computed once (an
+    rdflib namespace look-up per triple was a fifth of the time spent making triples)."""
+
+    CITO_Citation = iri(CITO.Citation)
+    CITO_hasCitationCharacterization = iri(CITO.hasCitationCharacterization)
+    CITO_hasCitedEntity = iri(CITO.hasCitedEntity)
+    CITO_hasCitingEntity = iri(CITO.hasCitingEntity)
+    DCTERMS_creator = iri(DCTERMS.creator)
+    DCTERMS_date = iri(DCTERMS.date)
+    DCTERMS_publisher = iri(DCTERMS.publisher)
+    DCTERMS_source = iri(DCTERMS.source)
+    DCTERMS_subject = iri(DCTERMS.subject)
+    DCTERMS_title = iri(DCTERMS.title)
+    FOAF_Organization = iri(FOAF.Organization)
+    FOAF_Person = iri(FOAF.Person)
+    FOAF_name = iri(FOAF.name)
+    FOAF_page = iri(FOAF.page)
+    ITSRDF_taIdentRef = iri(ITSRDF.taIdentRef)
+    KG_alsoCites = iri(KG.alsoCites)
+    KG_citationKind = iri(KG.citationKind)
+    KG_commentKind = iri(KG.commentKind)
+    KG_documentName = iri(KG.documentName)
+    KG_evidence = iri(KG.evidence)
+    KG_firstWords = iri(KG.firstWords)
+    KG_mentions = iri(KG.mentions)
+    KG_position = iri(KG.position)
+    KG_roleLabel = iri(KG.roleLabel)
+    KG_text = iri(KG.text)
+    KG_textSpan = iri(KG.textSpan)
+    NIF_Context = iri(NIF.Context)
+    NIF_Phrase = iri(NIF.Phrase)
+    NIF_Sentence = iri(NIF.Sentence)
+    NIF_anchorOf = iri(NIF.anchorOf)
+    NIF_beginIndex = iri(NIF.beginIndex)
+    NIF_endIndex = iri(NIF.endIndex)
+    NIF_isString = iri(NIF.isString)
+    NIF_referenceContext = iri(NIF.referenceContext)
+    NIF_sentence = iri(NIF.sentence)
+    NIF_sourceUrl = iri(NIF.sourceUrl)
+    ORG_Membership = iri(ORG.Membership)
+    ORG_Organization = iri(ORG.Organization)
+    ORG_member = iri(ORG.member)
+    ORG_memberOf = iri(ORG.memberOf)
+    ORG_organization = iri(ORG.organization)
+    PROV_Attribution = iri(PROV.Attribution)
+    PROV_agent = iri(PROV.agent)
+    PROV_qualifiedAttribution = iri(PROV.qualifiedAttribution)
+    RDFS_label = iri(RDFS.label)
+    SDO_CreativeWork = iri(SDO.CreativeWork)
+    SDO_url = iri(SDO.url)
+    SIOC_Post = iri(SIOC.Post)
+    SIOC_has_container = iri(SIOC.has_container)
+    SIOC_links_to = iri(SIOC.links_to)
+    SIOC_reply_of = iri(SIOC.reply_of)
+    SIOCT_BlogPost = iri(SIOCT.BlogPost)
+    SIOCT_Comment = iri(SIOCT.Comment)
+    SKOS_Concept = iri(SKOS.Concept)
+    SKOS_ConceptScheme = iri(SKOS.ConceptScheme)
+    SKOS_altLabel = iri(SKOS.altLabel)
+    SKOS_exactMatch = iri(SKOS.exactMatch)
+    SKOS_inScheme = iri(SKOS.inScheme)
+    SKOS_prefLabel = iri(SKOS.prefLabel)
 
 
 class Minter:
@@ -142,6 +213,19 @@ def post_urls(extractions: Iterable[Extraction]) -> dict[str, str]:
     return out
 
 
+def chunk_key(extraction_key: str, ex: Extraction, minter: Minter) -> str:
+    """What one document's named graph depends on: its extraction, the base IRI, the
+    corpus-wide names of its entities, and which corpus posts its links point to."""
+    links = sorted(f"{u}\x01{minter.post_at(u)}" for u in _urls(ex) if minter.post_at(u))
+    parts = [extraction_key, minter.base, minter.resolution.signature(ex.doc_id), *links]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _urls(ex: Extraction) -> set[str]:
+    urls = {c.url for c in ex.citations if c.url} | {c.url for c in ex.comments if c.url}
+    return urls | {w.url for w in ex.works if w.url}
+
+
 def document_triples(ex: Extraction, text: str, minter: Minter) -> list[str]:
     """The triples of one document's named graph, as N-Triples lines without the final dot."""
     return _DocumentWriter(ex, text, minter).triples()
@@ -165,26 +249,26 @@ class _DocumentWriter:
     def triples(self) -> list[str]:
         ex, P = self.ex, iri(self.post)
         add = self.add
-        add(P, _TYPE, iri(SIOC.Post))
-        add(P, _TYPE, iri(SIOCT.BlogPost))
-        add(P, iri(DCTERMS.source), literal(ex.source))
-        add(P, iri(KG.documentName), literal(ex.document))
-        add(P, iri(KG.text), iri(self.context))
+        add(P, _TYPE, T.SIOC_Post)
+        add(P, _TYPE, T.SIOCT_BlogPost)
+        add(P, T.DCTERMS_source, literal(ex.source))
+        add(P, T.KG_documentName, literal(ex.document))
+        add(P, T.KG_text, iri(self.context))
         if ex.title:
-            add(P, iri(DCTERMS.title), literal(ex.title))
+            add(P, T.DCTERMS_title, literal(ex.title))
         if ex.post_date:
-            add(P, iri(DCTERMS.date), literal(ex.post_date, str(XSD.date)))
+            add(P, T.DCTERMS_date, literal(ex.post_date, _DATE))
         if ex.url:
-            add(P, iri(FOAF.page), iri(ex.url))
+            add(P, T.FOAF_page, iri(ex.url))
         C = iri(self.context)
-        add(C, _TYPE, iri(NIF.Context))
-        add(C, iri(NIF.isString), literal(self.text))
-        add(C, iri(NIF.beginIndex), integer(0))
-        add(C, iri(NIF.endIndex), integer(len(self.text)))
-        add(C, iri(NIF.sourceUrl), P)
+        add(C, _TYPE, T.NIF_Context)
+        add(C, T.NIF_isString, literal(self.text))
+        add(C, T.NIF_beginIndex, integer(0))
+        add(C, T.NIF_endIndex, integer(len(self.text)))
+        add(C, T.NIF_sourceUrl, P)
         if ex.post_author:
             person = iri(self.m.entity("person", ex.doc_id, ex.post_author))
-            add(P, iri(DCTERMS.creator), person)
+            add(P, T.DCTERMS_creator, person)
             self._attribution(P, f"{self.post}/attribution", person, ex.author_evidence)
         self._comments()
         self._entities()
@@ -200,16 +284,16 @@ class _DocumentWriter:
         N = iri(node)
         if (span.start, span.end) not in self.spans_written:
             self.spans_written.add((span.start, span.end))
-            self.add(N, _TYPE, iri(NIF.Phrase))
-            self.add(N, iri(NIF.referenceContext), iri(self.context))
-            self.add(N, iri(NIF.beginIndex), integer(span.start))
-            self.add(N, iri(NIF.endIndex), integer(span.end))
-            self.add(N, iri(NIF.anchorOf), literal(span.of(self.text)))
+            self.add(N, _TYPE, T.NIF_Phrase)
+            self.add(N, T.NIF_referenceContext, iri(self.context))
+            self.add(N, T.NIF_beginIndex, integer(span.start))
+            self.add(N, T.NIF_endIndex, integer(span.end))
+            self.add(N, T.NIF_anchorOf, literal(span.of(self.text)))
             sentence = self.sentence(span)
             if sentence is not None:
-                self.add(N, iri(NIF.sentence), iri(sentence))
+                self.add(N, T.NIF_sentence, iri(sentence))
         if entity is not None:
-            self.add(N, iri(ITSRDF.taIdentRef), entity)
+            self.add(N, T.ITSRDF_taIdentRef, entity)
         return N
 
     def mention(self, span: Span, entity: str) -> None:
@@ -218,7 +302,7 @@ class _DocumentWriter:
         be most of the graph, and the sentence is what a reader checks.)"""
         sentence = self.sentence(span)
         node = iri(sentence) if sentence is not None else self.span(span)
-        self.add(node, iri(ITSRDF.taIdentRef), entity)
+        self.add(node, T.ITSRDF_taIdentRef, entity)
 
     def sentence(self, span: Span) -> str | None:
         k = bisect.bisect_right(self.starts, span.start) - 1
@@ -229,20 +313,20 @@ class _DocumentWriter:
         if (sent.start, sent.end) not in self.sentences_written:
             self.sentences_written.add((sent.start, sent.end))
             N = iri(node)
-            self.add(N, _TYPE, iri(NIF.Sentence))
-            self.add(N, iri(NIF.referenceContext), iri(self.context))
-            self.add(N, iri(NIF.beginIndex), integer(sent.start))
-            self.add(N, iri(NIF.endIndex), integer(sent.end))
-            self.add(N, iri(NIF.anchorOf), literal(sent.of(self.text)))
+            self.add(N, _TYPE, T.NIF_Sentence)
+            self.add(N, T.NIF_referenceContext, iri(self.context))
+            self.add(N, T.NIF_beginIndex, integer(sent.start))
+            self.add(N, T.NIF_endIndex, integer(sent.end))
+            self.add(N, T.NIF_anchorOf, literal(sent.of(self.text)))
         return node
 
     def _attribution(self, subject: str, node: str, agent: str, evidence: Span | None) -> None:
         A = iri(node)
-        self.add(subject, iri(PROV.qualifiedAttribution), A)
-        self.add(A, _TYPE, iri(PROV.Attribution))
-        self.add(A, iri(PROV.agent), agent)
+        self.add(subject, T.PROV_qualifiedAttribution, A)
+        self.add(A, _TYPE, T.PROV_Attribution)
+        self.add(A, T.PROV_agent, agent)
         if evidence is not None:
-            self.add(A, iri(KG.evidence), self.span(evidence))
+            self.add(A, T.KG_evidence, self.span(evidence))
 
     # -- parts -----------------------------------------------------------------------
 
@@ -251,24 +335,24 @@ class _DocumentWriter:
         for c in ex.comments:
             node = f"{self.post}/comment/{c.n}"
             N = iri(node)
-            self.add(N, _TYPE, iri(SIOC.Post))
-            self.add(N, _TYPE, iri(SIOCT.Comment))
-            self.add(N, iri(KG.position), integer(c.n))
-            self.add(N, iri(KG.commentKind), literal(c.kind))
-            self.add(N, iri(SIOC.has_container), iri(self.post))
+            self.add(N, _TYPE, T.SIOC_Post)
+            self.add(N, _TYPE, T.SIOCT_Comment)
+            self.add(N, T.KG_position, integer(c.n))
+            self.add(N, T.KG_commentKind, literal(c.kind))
+            self.add(N, T.SIOC_has_container, iri(self.post))
             parent = iri(f"{self.post}/comment/{c.parent + 1}") if c.parent is not None else iri(self.post)
-            self.add(N, iri(SIOC.reply_of), parent)
-            self.add(N, iri(KG.textSpan), self.span(c.body))
+            self.add(N, T.SIOC_reply_of, parent)
+            self.add(N, T.KG_textSpan, self.span(c.body))
             if c.first_words:
-                self.add(N, iri(KG.firstWords), literal(c.first_words))
+                self.add(N, T.KG_firstWords, literal(c.first_words))
             if c.date:
-                self.add(N, iri(DCTERMS.date), literal(c.date, str(XSD.date)))
+                self.add(N, T.DCTERMS_date, literal(c.date, _DATE))
             if c.url:
-                self.add(N, iri(SIOC.links_to), iri(c.url))
+                self.add(N, T.SIOC_links_to, iri(c.url))
             if c.author:
                 kind = self._kind_of(c.author)
                 agent = iri(self.m.entity(kind, ex.doc_id, c.author))
-                self.add(N, iri(DCTERMS.creator), agent)
+                self.add(N, T.DCTERMS_creator, agent)
                 self._attribution(N, f"{node}/attribution", agent, c.author_evidence)
 
     def _kind_of(self, name: str) -> str:
@@ -286,16 +370,16 @@ class _DocumentWriter:
                             ("concept", ex.concepts), ("work", ex.works)):
             for e in items:
                 E = iri(self.m.entity(kind, ex.doc_id, e.name))
-                self.add(P, iri(DCTERMS.subject) if kind == "concept" else iri(KG.mentions), E)
+                self.add(P, T.DCTERMS_subject if kind == "concept" else T.KG_mentions, E)
                 for span in e.mentions:
                     self.mention(span, E)
                 if kind == "work":
                     if e.url:
-                        self.add(E, iri(SDO.url), iri(e.url))
+                        self.add(E, T.SDO_url, iri(e.url))
                     if e.creator:
-                        self.add(E, iri(DCTERMS.creator), iri(self.m.entity("person", ex.doc_id, e.creator)))
+                        self.add(E, T.DCTERMS_creator, iri(self.m.entity("person", ex.doc_id, e.creator)))
                     if e.publisher:
-                        self.add(E, iri(DCTERMS.publisher), iri(self.m.entity("organisation", ex.doc_id, e.publisher)))
+                        self.add(E, T.DCTERMS_publisher, iri(self.m.entity("organisation", ex.doc_id, e.publisher)))
 
     def _source(self, source: str) -> str:
         return iri(self.post) if source == "post" else iri(f"{self.post}/comment/{source.split(':', 1)[1]}")
@@ -324,21 +408,21 @@ class _DocumentWriter:
                     self.add(citing, iri(rel), maker)
             else:
                 if c.url:
-                    self.add(citing, iri(SIOC.links_to), iri(c.url))
+                    self.add(citing, T.SIOC_links_to, iri(c.url))
                 if linked:
                     cited, extra = linked, []
                 elif targets:
                     cited, extra = targets[0], targets[1:]
                 else:  # a link whose anchor names nothing cites the page at its address
                     cited, extra = iri(c.url), []
-            self.add(node, _TYPE, iri(CITO.Citation))
-            self.add(node, iri(CITO.hasCitingEntity), citing)
-            self.add(node, iri(CITO.hasCitedEntity), cited)
-            self.add(node, iri(CITO.hasCitationCharacterization), prop)
-            self.add(node, iri(KG.citationKind), literal(c.kind))
-            self.add(node, iri(KG.evidence), self.span(c.evidence))
+            self.add(node, _TYPE, T.CITO_Citation)
+            self.add(node, T.CITO_hasCitingEntity, citing)
+            self.add(node, T.CITO_hasCitedEntity, cited)
+            self.add(node, T.CITO_hasCitationCharacterization, prop)
+            self.add(node, T.KG_citationKind, literal(c.kind))
+            self.add(node, T.KG_evidence, self.span(c.evidence))
             for other in extra:
-                self.add(node, iri(KG.alsoCites), other)
+                self.add(node, T.KG_alsoCites, other)
             self.add(citing, prop, cited)
 
     def _targets(self, c: Citation) -> list[str]:
@@ -358,13 +442,13 @@ class _DocumentWriter:
             node = iri(f"{self.post}/membership/{i}")
             person = iri(self.m.entity("person", ex.doc_id, a.person))
             org = iri(self.m.entity("organisation", ex.doc_id, a.org))
-            self.add(node, _TYPE, iri(ORG.Membership))
-            self.add(node, iri(ORG.member), person)
-            self.add(node, iri(ORG.organization), org)
+            self.add(node, _TYPE, T.ORG_Membership)
+            self.add(node, T.ORG_member, person)
+            self.add(node, T.ORG_organization, org)
             if a.role:
-                self.add(node, iri(KG.roleLabel), literal(a.role))
-            self.add(node, iri(KG.evidence), self.span(a.evidence))
-            self.add(person, iri(ORG.memberOf), org)
+                self.add(node, T.KG_roleLabel, literal(a.role))
+            self.add(node, T.KG_evidence, self.span(a.evidence))
+            self.add(person, T.ORG_memberOf, org)
 
 
 def _sorted_citations(citations: Iterable[Citation]) -> list[Citation]:
@@ -380,31 +464,31 @@ def corpus_triples(resolution: Resolution, minter: Minter) -> list[str]:
         out.append(f"{s} {p} {o}")
 
     scheme = iri(minter.concept_scheme())
-    add(scheme, _TYPE, iri(SKOS.ConceptScheme))
-    add(scheme, iri(SKOS.prefLabel), literal("Concepts of the corpus"))
+    add(scheme, _TYPE, T.SKOS_ConceptScheme)
+    add(scheme, T.SKOS_prefLabel, literal("Concepts of the corpus"))
     for (kind, key), entity in sorted(resolution.entities.items()):
         name = entity.name
         node = iri(mint_iri(minter.base, kind, resolution.entity_slug_source(kind, key, entity)))
-        add(node, iri(RDFS.label), literal(name))
+        add(node, T.RDFS_label, literal(name))
         if kind == "person":
-            add(node, _TYPE, iri(FOAF.Person))
-            add(node, iri(FOAF.name), literal(name))
+            add(node, _TYPE, T.FOAF_Person)
+            add(node, T.FOAF_name, literal(name))
         elif kind == "organisation":
-            add(node, _TYPE, iri(FOAF.Organization))
-            add(node, _TYPE, iri(ORG.Organization))
-            add(node, iri(FOAF.name), literal(name))
+            add(node, _TYPE, T.FOAF_Organization)
+            add(node, _TYPE, T.ORG_Organization)
+            add(node, T.FOAF_name, literal(name))
         elif kind == "concept":
-            add(node, _TYPE, iri(SKOS.Concept))
-            add(node, iri(SKOS.prefLabel), literal(name))
-            add(node, iri(SKOS.inScheme), scheme)
+            add(node, _TYPE, T.SKOS_Concept)
+            add(node, T.SKOS_prefLabel, literal(name))
+            add(node, T.SKOS_inScheme, scheme)
         elif kind == "work":
-            add(node, _TYPE, iri(SDO.CreativeWork))
-            add(node, iri(DCTERMS.title), literal(name))
+            add(node, _TYPE, T.SDO_CreativeWork)
+            add(node, T.DCTERMS_title, literal(name))
         for alias in entity.aliases:
             if alias != name:
-                add(node, iri(SKOS.altLabel), literal(alias))
+                add(node, T.SKOS_altLabel, literal(alias))
         if entity.lexicon:
-            add(node, iri(SKOS.exactMatch), iri(entity.lexicon))
+            add(node, T.SKOS_exactMatch, iri(entity.lexicon))
     return sorted(set(out))
 
 
@@ -416,5 +500,5 @@ def entity_iri_kinds() -> dict[str, str]:
 
 __all__ = [
     "CITO_PROPERTY", "Minter", "corpus_triples", "document_triples", "entity_iri_kinds", "integer", "iri",
-    "literal", "post_urls",
+    "literal", "post_urls", "chunk_key",
 ]

@@ -31,20 +31,21 @@ class Config:
         model: name of an installed trained spaCy pipeline whose NER adds a signal.
         max_concepts: concepts kept per document in the extraction.
         max_file_bytes: larger files are skipped with a message instead of read.
-        workers: extraction processes (1: in this process).
+        workers: worker processes for extraction (0: one per CPU; a small corpus always
+            runs in this process).
     """
 
     base_iri: str = DEFAULT_BASE_IRI
     model: str | None = None
     max_concepts: int = 15
     max_file_bytes: int = 50_000_000
-    workers: int = 1
+    workers: int = 0
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://", "urn:")) or self.base_iri[-1] not in "/#:":
             raise ConfigError(f"base_iri must be an http(s) or urn IRI ending in '/', '#' or ':', got {self.base_iri!r}")
-        if self.max_concepts < 0 or self.max_file_bytes <= 0 or self.workers < 1:
-            raise ConfigError("max_concepts must be >= 0, max_file_bytes > 0 and workers >= 1")
+        if self.max_concepts < 0 or self.max_file_bytes <= 0 or self.workers < 0:
+            raise ConfigError("max_concepts must be >= 0, max_file_bytes > 0 and workers >= 0")
 
     def extraction_digest(self) -> str:
         """Digest of everything that changes the per-document extraction."""

@@ -78,6 +78,40 @@ def to_rdf(graphs: Mapping[str, Iterable[str]], fmt: str, base: str) -> bytes:
     return ox.serialize(parsed, format=RDF_FORMATS[fmt], **kwargs)
 
 
+def prefix_header(base: str) -> bytes:
+    """The ``@prefix`` lines that head ``kg.ttl`` and ``kg.trig``.
+
+    >>> prefix_header("https://kg.example/").splitlines()[0]
+    b'@prefix cito: <http://purl.org/spar/cito/> .'
+    """
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes_for(base).items()).encode("utf-8")
+
+
+def serialize_graph(graph: str, triples: list[str], base: str) -> tuple[bytes, bytes, bytes]:
+    """One named graph as N-Quads, and as Turtle and TriG bodies without prefix lines, so
+    that the bodies of many graphs joined under one :func:`prefix_header` make a valid,
+    deterministic ``kg.ttl`` and ``kg.trig``.
+
+    ``triples`` are N-Triples lines without the final dot, sorted and distinct.
+    """
+    g = f"<{graph}>"
+    nt = "".join(f"{t} .\n" for t in triples).encode("utf-8")
+    nq = "".join(f"{t} {g} .\n" for t in triples).encode("utf-8")
+    prefixes = prefixes_for(base)
+    turtle = _body(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    # A TriG graph block holds Turtle statements: the same body, wrapped.
+    trig = b"%s {\n%s}\n" % (g.encode("utf-8"), turtle)
+    return nq, turtle, trig
+
+
+def _body(data: bytes) -> bytes:
+    """Serialised RDF without its leading ``@prefix`` lines."""
+    start = 0
+    while data.startswith(b"@prefix ", start):
+        start = data.index(b"\n", start) + 1
+    return data[start:]
+
+
 def graphs_from_store(store: ox.Store) -> dict[str, list[str]]:
     """The named graphs of a store as N-Triples lines (the inverse of writing them)."""
     graphs: dict[str, list[str]] = {}

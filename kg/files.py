@@ -29,11 +29,13 @@ def bundled_path(folder: str, *parts: str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
+def atomic_write(path: Path, mode: str = "w", *, durable: bool = True) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
 
     On an exception (or a kill) the temporary file is removed or left behind under a
-    hidden name, and ``path`` keeps its previous content.
+    hidden name, and ``path`` keeps its previous content. ``durable`` also flushes the
+    data to disk before the rename (survives a power cut, not only a killed process);
+    cache entries skip it, since a lost one is recomputed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -42,7 +44,8 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {})) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -56,16 +59,27 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, durable: bool = True) -> None:
     """Replace ``path`` with ``text`` atomically."""
-    with atomic_write(path) as fh:
+    with atomic_write(path, durable=durable) as fh:
         fh.write(text)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically."""
-    with atomic_write(path, "wb") as fh:
+    with atomic_write(path, "wb", durable=durable) as fh:
         fh.write(data)
+
+
+def write_joined(path: Path, head: bytes, parts: list[Path], tail: bytes = b"") -> None:
+    """Replace ``path`` atomically with ``head``, the contents of ``parts`` in order, and
+    ``tail``, copied in blocks (memory stays bounded whatever the size)."""
+    with atomic_write(path, "wb") as out:
+        out.write(head)
+        for part in parts:
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+        out.write(tail)
 
 
 def replace_dir(link: Path, build: Path) -> None:

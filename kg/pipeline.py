@@ -16,6 +16,7 @@ Outputs of ``kg build DIR``::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -27,7 +28,7 @@ from typing import Any
 from kg.config import Config
 from kg.corpus import load_corpus
 from kg.errors import DocumentError, KgError
-from kg.files import build_lock, write_bytes, write_text
+from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,44 @@ class RunResult:
     documents: int = 0
     skipped: list[KgError] = field(default_factory=list)
     extractions: list[Extraction] = field(default_factory=list)
+    #: triples in all named graphs (one that stands in two graphs counts twice)
     triples: int = 0
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
+    #: documents extracted anew (the others came from the cache)
+    extracted: int = 0
+    #: the last build's inputs and options were these: nothing was redone
+    unchanged: bool = False
+    #: graph IRI -> the N-Quads file of the cache it was loaded from
+    graphs: dict[str, str] = field(default_factory=dict)
+    chunks: list[Any] = field(default_factory=list, repr=False)
+    pending: Any = field(default=None, repr=False)
+
+
+class _Background:
+    """A call run in a thread; :meth:`result` waits for it and re-raises its error."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any):
+        import threading
+
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = fn(*args, **kwargs)
+            except BaseException as err:  # re-raised in the calling thread
+                self._error = err
+
+        self._thread = threading.Thread(target=run, name="kg-store", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class _Clock:
@@ -68,33 +103,27 @@ def _noop(stage: str, done: int, total: int) -> None:
 def extract_corpus(
     paths: Iterable[Path], config: Config, progress: Progress = _noop, timings: dict[str, float] | None = None
 ) -> tuple[list[tuple[Document, Extraction, str]], list[KgError]]:
-    """Load, parse and extract every document; returns ``(document, extraction, text)``
-    triples in corpus order and the problems met (one per skipped file)."""
-    from kg.extract import extract
-    from kg.nlp import make_nlp
-    from kg.structure import to_post
+    """Load, parse and extract every document (in worker processes when it pays); returns
+    ``(document, extraction, text)`` in corpus order and the problems met (one per
+    skipped file)."""
+    from kg.workers import extract_all
 
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     docs, problems = load_corpus(list(paths), max_bytes=config.max_file_bytes)
     clock.lap("load")
-    nlp = make_nlp(config.model)
-    clock.lap("nlp-setup")
     names = _unique_names(docs)
+    by_id = {d.id: d for d in docs}
     results: list[tuple[Document, Extraction, str]] = []
     skipped: list[KgError] = list(problems)
-    for i, doc in enumerate(docs):
-        progress("extract", i, len(docs))
-        try:
-            post = to_post(doc)
-            clock.lap("structure")
-            ex = extract(post, nlp, document=names[doc.id], source=doc.source, max_concepts=config.max_concepts)
-            clock.lap("extract")
-        except DocumentError as err:
+    for doc_id, ex, text, err in extract_all([(d, names[d.id], None) for d in docs], config,
+                                             lambda i, n: progress("extract", i, n)):
+        if err is not None:
             skipped.append(err)
-            continue
-        results.append((doc, ex, post.text))
+        else:
+            results.append((by_id[doc_id], ex, text))
     progress("extract", len(docs), len(docs))
+    clock.lap("extract")
     return results, skipped
 
 
@@ -130,13 +159,19 @@ def _json_name(ex: Extraction) -> str:
     return f"{json_stem(ex.document)}.json"
 
 
-def write_extractions(extractions: list[Extraction], folder: Path) -> list[Path]:
-    """Write one JSON per document (atomically) and drop files of documents now gone."""
+def write_extractions(extractions: list[Extraction], folder: Path, changed: set[str] | None = None) -> list[Path]:
+    """Write one JSON per document (atomically) and drop files of documents now gone.
+
+    Args:
+        changed: the ids of the documents whose JSON may differ from what is on disk;
+            ``None`` for all. The others are left as they are.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ex in extractions:
         path = folder / _json_name(ex)
-        write_text(path, json.dumps(ex.to_json(), ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+        if changed is None or ex.doc_id in changed or not path.exists():
+            write_text(path, json.dumps(ex.to_json(), ensure_ascii=False, indent=1) + "\n", durable=False)
         written.append(path)
     keep = {p.name for p in written}
     for stale in folder.glob("*.json"):
@@ -156,64 +191,173 @@ def extract_documents(paths: Iterable[Path], out: Path, config: Config, progress
     return result
 
 
+#: The files a complete build leaves, besides the views and the extraction JSON.
+OUTPUTS = ("kg.ttl", "kg.trig", "stats.json", "report.md", "views/index.html")
+
+
 def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress = _noop) -> RunResult:
-    """``kg build``: the graph, its store, the JSON, the analysis and the views."""
-    from kg.analyze import analyze
-    from kg.build import Minter, corpus_triples, document_triples, post_urls
-    from kg.export import to_rdf
-    from kg.render import write_views
-    from kg.report import write_report
-    from kg.resolve import resolve_corpus
-    from kg.store import open_graph, write_store
+    """``kg build``: the graph, its store, the JSON, the analysis and the views.
+
+    Incremental: a document's extraction is cached by its bytes and the options, its named
+    graph by the extraction and the corpus-wide names it uses; the store is updated from a
+    checkpoint of the previous one; ``kg.ttl`` and ``kg.trig`` are joined from the cached
+    graphs. The corpus-wide steps (names across documents, analysis, views) always run on
+    the whole corpus. A build whose inputs and options are those of the last complete
+    build changes nothing.
+    """
+    from kg.cache import Cache, extraction_key, inputs_digest
+    from kg.config import PIPELINE_VERSION
 
     paths = list(paths)
     result = RunResult(out=out)
+    clock = _Clock(result.timings)
     with build_lock(out):
-        items, result.skipped = extract_corpus(paths, config, progress, result.timings)
+        cache = Cache(out / ".cache")
+        docs, problems = load_corpus(paths, max_bytes=config.max_file_bytes)
+        result.skipped = list(problems)
+        names = _unique_names(docs)
+        settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
+        inputs = inputs_digest(((f"{d.id}|{names[d.id]}|{d.source}", d.digest) for d in docs), settings)
+        manifest = cache.load_manifest()
+        clock.lap("load")
+        if manifest and manifest.get("inputs") == inputs and _complete(out, manifest):
+            return _unchanged(result, out, manifest)
+
+        # 1. extraction, cached by content
+        keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
+        found: dict[str, tuple[Extraction, str]] = {}
+        todo: list[tuple[Document, str]] = []
+        for d in docs:
+            hit = cache.load_extraction(keys[d.id])
+            if hit is not None and hit[0].document == names[d.id]:
+                found[d.id] = hit
+            else:
+                todo.append((d, names[d.id], keys[d.id]))
+        clock.lap("cache-read")
+        from kg.workers import extract_all
+
+        failed: set[str] = set()
+        for doc_id, ex, text, err in extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder):
+            if err is not None:
+                result.skipped.append(err)
+                failed.add(doc_id)
+                continue
+            found[doc_id] = (ex, text)
+            cache.used.add(cache.extract_dir / f"{keys[doc_id]}.json")
+        result.extracted = len(todo) - len(failed)
+        items = [(d, *found[d.id]) for d in docs if d.id in found]
         if not items:
             from kg.errors import CorpusError
 
             raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None)
-        clock = _Clock(result.timings)
-        extractions = [ex for _, ex, _ in items]
-        resolution = resolve_corpus(extractions)
-        clock.lap("resolve")
-        minter = Minter(config.base_iri, resolution, post_urls(extractions))
-        graphs: dict[str, list[str]] = {}
-        for i, (_, ex, text) in enumerate(items):
-            progress("graph", i, len(items))
-            graphs[minter.graph(ex.doc_id)] = document_triples(ex, text, minter)
-        graphs[minter.corpus_graph()] = corpus_triples(resolution, minter)
-        result.triples = len({t for lines in graphs.values() for t in lines})
-        clock.lap("rdf")
-        progress("write", 0, 4)
-        files = write_extractions(extractions, out / "extractions")
-        clock.lap("write-json")
-        write_store(out, graphs)
-        clock.lap("write-store")
-        progress("write", 1, 4)
-        write_bytes(out / "kg.ttl", to_rdf(graphs, "ttl", config.base_iri))
-        write_bytes(out / "kg.trig", to_rdf(graphs, "trig", config.base_iri))
-        files += [out / "kg.ttl", out / "kg.trig"]
-        clock.lap("write-rdf")
-        progress("analyse", 2, 4)
-        store = open_graph(out)
-        analysis = analyze(store)
-        clock.lap("analyse")
-        stats = analysis.to_stats(documents=len(items), skipped=[str(e) for e in result.skipped])
-        write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        files += write_report(analysis, stats, out)
-        clock.lap("report")
-        progress("render", 3, 4)
-        files += write_views(analysis, stats, out / "views")
-        clock.lap("render")
-        progress("render", 4, 4)
-        del store
-        result.extractions = extractions
-        result.documents = len(items)
-        result.files = files
-        result.stats = stats
+        clock.lap("extract")
+        _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
+        _analyse(out, result, clock, progress)
+        cache.save_manifest({
+            "inputs": inputs,
+            "graphs": result.graphs,
+            "documents": len(items),
+            "triples": result.triples,
+            "skipped": [str(e) for e in result.skipped],
+        })
+        cache.prune()
+        clock.lap("manifest")
     return result
+
+
+def _complete(out: Path, manifest: dict[str, Any]) -> bool:
+    store = out / "store"
+    return all((out / name).is_file() for name in OUTPUTS) and store.is_symlink() and (store.resolve() / "CURRENT").exists()
+
+
+def _unchanged(result: RunResult, out: Path, manifest: dict[str, Any]) -> RunResult:
+    """The last build stands: report it without redoing anything."""
+    result.unchanged = True
+    result.documents = manifest.get("documents", 0)
+    result.triples = manifest.get("triples", 0)
+    try:
+        result.stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        result.stats = {}
+    return result
+
+
+def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys: dict[str, str], cache: Any,
+                 config: Config, manifest: dict[str, Any] | None, result: RunResult, clock: _Clock,
+                 progress: Progress) -> None:
+    """Names across documents, the named graphs (cached), the JSON, the store, Turtle, TriG."""
+    from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
+    from kg.build import Minter, chunk_key, corpus_triples, post_urls
+    from kg.export import prefix_header, serialize_graph
+    from kg.files import write_joined
+    from kg.resolve import resolve_corpus
+    from kg.store import write_store_from
+    from kg.workers import make_chunks
+
+    extractions = [ex for _, ex, _ in items]
+    resolution = resolve_corpus(extractions)
+    minter = Minter(config.base_iri, resolution, post_urls(extractions))
+    clock.lap("resolve")
+    chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
+    todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if cache.load_chunk(chunk_keys[ex.doc_id]) is None]
+    make_chunks(todo, minter, cache.folder, config, lambda i, n: progress("graph", i, n))
+    corpus = corpus_triples(resolution, minter)
+    corpus_key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
+    if cache.load_chunk(corpus_key) is None:
+        serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
+        rows = dumps(graph_rows(serialised[0], CORPUS_QUERIES))
+        cache.save_chunk(corpus_key, minter.corpus_graph(), len(corpus), *serialised, rows)
+    chunks = [cache.load_chunk(chunk_keys[ex.doc_id]) for ex in extractions] + [cache.load_chunk(corpus_key)]
+    result.triples = sum(c.triples for c in chunks)
+    result.graphs = {c.graph: c.nquads.name for c in chunks}
+    clock.lap("rdf")
+
+    changed_docs = {d.id for d in items_changed(items, manifest, chunk_keys, cache)} if manifest else None
+    result.files = write_extractions(extractions, out / "extractions", changed_docs)
+    clock.lap("write-json")
+    previous = manifest.get("graphs") if manifest else None
+    # The store is written in the background (pyoxigraph releases the GIL) while the rest
+    # of the build goes on; it is waited for before the build ends.
+    result.pending = _Background(write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous)
+    result.chunks = chunks
+    header = prefix_header(config.base_iri)
+    write_joined(out / "kg.ttl", header, [c.turtle for c in chunks])
+    write_joined(out / "kg.trig", header, [c.trig for c in chunks])
+    result.files += [out / "kg.ttl", out / "kg.trig"]
+    result.extractions = extractions
+    result.documents = len(items)
+    clock.lap("write-rdf")
+
+
+def items_changed(items: list[tuple[Document, Extraction, str]], manifest: dict[str, Any], chunk_keys: dict[str, str],
+                  cache: Any) -> list[Document]:
+    """The documents whose named graph differs from the last build's."""
+    previous = set((manifest.get("graphs") or {}).values())
+    return [d for d, ex, _ in items if f"{chunk_keys[ex.doc_id]}.nq" not in previous]
+
+
+def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) -> None:
+    """Analysis from the rows each named graph gave (the same queries as on the store,
+    graph by graph), then stats.json, report.md and the views."""
+    from kg.analyze import analyze
+    from kg.analyze.source import RowsSource
+    from kg.render import write_views
+    from kg.report import write_report
+
+    progress("analyse", 0, 3)
+    analysis = analyze(RowsSource(json.loads(c.rows.read_bytes()) for c in result.chunks))
+    clock.lap("analyse")
+    stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
+    write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    result.files += write_report(analysis, stats, out)
+    clock.lap("report")
+    progress("render", 1, 3)
+    result.files += write_views(analysis, stats, out / "views")
+    clock.lap("render")
+    progress("render", 3, 3)
+    result.stats = stats
+    result.pending.result()
+    clock.lap("write-store")
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,

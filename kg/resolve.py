@@ -16,6 +16,7 @@ authors or share a document.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -234,9 +235,20 @@ class Resolution:
     #: what each concept's IRI is minted from: its name, unless two concepts' names
     #: would give the same IRI
     concept_slugs: dict[str, str] = field(default_factory=dict)
+    #: per document, its names and what they resolve to (for :meth:`signature`)
+    by_document: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def canonical(self, kind: str, doc_id: str, name: str) -> str:
         return self.name_of.get((kind, doc_id, name), name)
+
+    def signature(self, doc_id: str) -> str:
+        """A digest of every corpus-wide name a document's entities get: it changes when,
+        and only when, another document changes what this one's triples say."""
+        names = sorted(
+            f"{kind}\x01{name}\x01{canonical}\x01{self.slug_source(kind, doc, name)}"
+            for (kind, doc, name), canonical in self.name_of.items() if doc == doc_id
+        ) if not self.by_document else self.by_document.get(doc_id, [])
+        return hashlib.sha256("\x00".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def slug_source(self, kind: str, doc_id: str, name: str) -> str:
         """What the IRI of a document's entity is minted from: the corpus name, or for a
@@ -311,6 +323,11 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         slug = slugify(entity.name)
         source = entity.name if taken.setdefault(slug, key) == key else f"{entity.name} {key}"
         resolution.concept_slugs[key] = source
+    for (kind, doc, name), canonical in resolution.name_of.items():
+        resolution.by_document.setdefault(doc, []).append(
+            f"{kind}\x01{name}\x01{canonical}\x01{resolution.slug_source(kind, doc, name)}")
+    for names in resolution.by_document.values():
+        names.sort()
     return resolution
 
 

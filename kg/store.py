@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,26 +41,69 @@ def to_nquads(graphs: Mapping[str, Iterable[str]]) -> bytes:
 
 
 def write_store(out: Path, graphs: Mapping[str, Iterable[str]]) -> Path:
-    """Write the named graphs as a new store and swap it in as ``out/store``.
-
-    Returns the store's folder. The previous store stays readable until the swap.
-    """
+    """Write named graphs given as N-Triples lines as a new store, swapped in as ``out/store``."""
     data = to_nquads(graphs)
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    folder = out / f".{STORE_NAME}.{digest}"
+    return _swap_in(out, hashlib.sha256(data).hexdigest()[:16], lambda store: store.bulk_load(data, format=ox.RdfFormat.N_QUADS))
+
+
+def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: Mapping[str, str] | None = None) -> Path:
+    """Write the store of a build whose named graphs are N-Quads files, and swap it in as
+    ``out/store``. The previous store stays readable until the swap.
+
+    Args:
+        parts: ``(graph IRI, N-Quads file)`` of every named graph, in a fixed order; the
+            file's name identifies its content.
+        previous: the graph-to-file map the current ``out/store`` was written from. When
+            given (and the store is there), the new store starts from a checkpoint of it
+            (hard links, instant) and only the graphs that changed are replaced; otherwise
+            every graph is bulk-loaded.
+    """
+    signature = hashlib.sha256("\n".join(f"{g} {p.name}" for g, p in parts).encode()).hexdigest()[:16]
+    current = out / STORE_NAME
+    if previous is not None and current.is_symlink() and (current.resolve() / "CURRENT").exists():
+        wanted = {g: p for g, p in parts}
+        stale = sorted(g for g, name in previous.items() if wanted.get(g) is None or wanted[g].name != name)
+        fresh = [(g, p) for g, p in parts if previous.get(g) != p.name]
+        source = current.resolve()
+
+        def update(store: ox.Store) -> None:
+            for graph in stale:
+                store.remove_graph(ox.NamedNode(graph))
+            for _, path in fresh:
+                store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+        return _swap_in(out, signature, update, checkpoint_of=source)
+
+    def load_all(store: ox.Store) -> None:
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".store-load.", suffix=".nq", delete=False) as fh:
+            joined = Path(fh.name)
+            for _, path in parts:
+                with path.open("rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 20)
+        try:
+            store.bulk_load(path=str(joined), format=ox.RdfFormat.N_QUADS)
+        finally:
+            joined.unlink(missing_ok=True)
+
+    return _swap_in(out, signature, load_all)
+
+
+def _swap_in(out: Path, signature: str, fill: Callable[[ox.Store], None], checkpoint_of: Path | None = None) -> Path:
+    folder = out / f".{STORE_NAME}.{signature}"
     link = out / STORE_NAME
-    if link.is_symlink() and link.resolve() == folder.resolve() and folder.exists():
+    if link.is_symlink() and link.resolve() == folder.resolve() and (folder / "CURRENT").exists():
         return folder
     if folder.exists():
-        import shutil
-
         shutil.rmtree(folder)
     try:
+        if checkpoint_of is not None:
+            ox.Store.read_only(str(checkpoint_of)).backup(str(folder))
         store = ox.Store(str(folder))
-        store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        fill(store)
         store.flush()
         del store
-    except (OSError, SyntaxError) as err:
+    except (OSError, SyntaxError, ValueError) as err:
+        shutil.rmtree(folder, ignore_errors=True)
         raise GraphError(f"cannot write the store: {err}", path=folder) from err
     replace_dir(link, folder)
     return folder

@@ -100,15 +100,17 @@ class Analysis:
 
 
 def analyze(store: Any, window: int = 1) -> Analysis:
-    """Read the projections from a store and compute their metrics.
+    """Read the projections from a store (or any row source) and compute their metrics.
 
     Args:
-        store: an open pyoxigraph store.
+        store: an open pyoxigraph store, or a :class:`~kg.analyze.source.Source`.
         window: concepts in sentences at most this far apart co-occur (0: same sentence).
     """
     from kg.analyze.reader import Reader
+    from kg.analyze.source import StoreSource
 
-    return Reader(store).run(window)
+    source = StoreSource(store) if hasattr(store, "quads_for_pattern") else store
+    return Reader(source).run(window)
 
 
 __all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "load_query"]

@@ -15,39 +15,23 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze import sparql
+from kg.analyze.source import Source
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
     CONVERSATION, CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_edges,
     reference_edges, shared_windows,
 )
-from kg.store import query, rows
 
 log = logging.getLogger(__name__)
 
 
-def _select(store: Any, text: str, what: str) -> list[dict[str, Any]]:
-    t = time.perf_counter()
-    out = rows(query(store, text))
-    log.debug("analyze: %s: %d rows in %.2f s", what, len(out), time.perf_counter() - t)
-    return out
-
-
-def _values(store: Any, text: str, what: str) -> list[tuple[str, ...]]:
-    """Rows as tuples of the terms' lexical values: leaner than :func:`_select` for the
-    two queries that return a row per sentence and per mention (100,000+ on a blog)."""
-    t = time.perf_counter()
-    out = [tuple(term.value for term in solution) for solution in query(store, text)]
-    log.debug("analyze: %s: %d rows in %.2f s", what, len(out), time.perf_counter() - t)
-    return out
-
-
 class Reader:
-    """One pass over the store; fills an :class:`Analysis`."""
+    """One pass over the rows of a source (:mod:`kg.analyze.source`); fills an
+    :class:`Analysis`."""
 
-    def __init__(self, store: Any):
-        self.store = store
+    def __init__(self, source: Source):
+        self.source = source
         self.a = Analysis()
         self.document_of_context: dict[str, str] = {}
         self.post_of_context: dict[str, str] = {}
@@ -83,19 +67,33 @@ class Reader:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def _select(self, name: str) -> list[dict[str, Any]]:
+        names, rows = self.source.rows(name)
+        return [dict(zip(names, r)) for r in rows]
+
+    def _values(self, name: str) -> list[tuple[Any, ...]]:
+        return self.source.rows(name)[1]
+
     def _counts(self) -> None:
-        counts = {r["kind"]: r["n"] for r in _select(self.store, sparql.COUNTS, "counts")}
-        self.a.counts = {k: counts.get(k, 0) for k in
-                         ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")}
-        kinds = _select(self.store, sparql.CITATION_KINDS, "citation kinds")
-        self.a.counts["citations_by_kind"] = {r["kind"]: r["n"] for r in sorted(kinds, key=lambda r: r["kind"])}
+        """Counts per type, from the rows themselves (a node is typed in one graph only)."""
+        entities = Counter(t for _, t in {(r[0], r[1]) for r in self._values("ENTITIES")})
+        citations = {r["citation"]: r["kind"] for r in self._select("CITATIONS")}
+        self.a.counts = {
+            "posts": len({r[0] for r in self._values("POSTS")}),
+            "comments": len({r[0] for r in self._values("COMMENTS")}),
+            "persons": entities["person"], "organisations": entities["organisation"],
+            "concepts": entities["concept"], "works": entities["work"],
+            "citations": len(citations),
+            "affiliations": len({r[0] for r in self._values("MEMBERSHIPS")}),
+        }
+        self.a.counts["citations_by_kind"] = dict(sorted(Counter(citations.values()).items()))
 
     def _entities(self) -> None:
         a = self.a
-        for r in sorted(_select(self.store, sparql.ENTITIES, "entities"), key=lambda r: (r["e"], r["type"], r["label"])):
+        for r in sorted(self._select("ENTITIES"), key=lambda r: (r["e"], r["type"], r["label"])):
             a.labels.setdefault(r["e"], r["label"])
             a.kinds.setdefault(r["e"], r["type"])
-        for r in _select(self.store, sparql.ALIASES, "aliases"):
+        for r in self._select("ALIASES"):
             a.aliases.setdefault(r["e"], []).append(r["alias"])
         for v in a.aliases.values():
             v.sort()
@@ -104,7 +102,7 @@ class Reader:
         a = self.a
         items: list[tuple[str, str, str | None]] = []
         posts: dict[str, dict[str, Any]] = {}
-        for r in sorted(_select(self.store, sparql.POSTS, "posts"), key=lambda r: (r["post"], r["creator"] or "", r["date"] or "")):
+        for r in sorted(self._select("POSTS"), key=lambda r: (r["post"], r["creator"] or "", r["date"] or "")):
             posts.setdefault(r["post"], r)
         for post, r in posts.items():
             self.document_of_context[r["context"]] = r["document"]
@@ -121,7 +119,7 @@ class Reader:
             items.append((post, "post", None))
             a.facts[post] = facts
         comments: dict[str, dict[str, Any]] = {}
-        for r in sorted(_select(self.store, sparql.COMMENTS, "comments"), key=lambda r: (r["comment"], r["parent"] or "", r["creator"] or "")):
+        for r in sorted(self._select("COMMENTS"), key=lambda r: (r["comment"], r["parent"] or "", r["creator"] or "")):
             comments.setdefault(r["comment"], r)
         self.comment_spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.creator_of: dict[str, str] = {p: r["creator"] for p, r in posts.items() if r["creator"]}
@@ -168,7 +166,7 @@ class Reader:
 
     def _sentences_and_mentions(self) -> None:
         a = self.a
-        for s, context, begin, text in _values(self.store, sparql.SENTENCES, "sentences"):
+        for s, context, begin, text in self._values("SENTENCES"):
             self.sentences[s] = (context, int(begin), text)
         by_context: dict[str, list[int]] = defaultdict(list)
         for context, begin, _ in self.sentences.values():
@@ -178,7 +176,7 @@ class Reader:
             for i, b in enumerate(sorted(set(begins))):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
-        for entity, sentence in _values(self.store, sparql.MENTIONS, "mentions"):
+        for entity, sentence in self._values("MENTIONS"):
             s = self.sentences.get(sentence)
             if s is not None:
                 self.mentions[entity].append((s[0], s[1]))
@@ -210,7 +208,7 @@ class Reader:
 
     def _citations(self) -> list[CitationRecord]:
         grouped: dict[str, dict[str, Any]] = {}
-        for r in _select(self.store, sparql.CITATIONS, "citations"):
+        for r in self._select("CITATIONS"):
             g = grouped.setdefault(r["citation"], {"row": r, "also": set(), "creators": set(), "publishers": set(),
                                                    "evidence": set()})
             if r["also"]:
@@ -235,8 +233,11 @@ class Reader:
         return records
 
     def _makers(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Authors and publishers of works and posts (comments' authors are read elsewhere)."""
         makers: dict[str, tuple[list[str], list[str]]] = {}
-        for r in sorted(_select(self.store, sparql.MAKERS, "makers"), key=lambda r: (r["thing"], r["role"], r["maker"])):
+        rows = {(r["thing"], r["role"], r["maker"]) for r in self._select("MAKERS")
+                if self.a.kinds.get(r["thing"]) in ("work", "post")}
+        for r in (dict(thing=t, role=role, maker=m) for t, role, m in sorted(rows)):
             creators, publishers = makers.setdefault(r["thing"], ([], []))
             (creators if r["role"] == "creator" else publishers).append(r["maker"])
         for thing, (creators, publishers) in makers.items():

@@ -1,20 +1,11 @@
-"""The SPARQL queries :mod:`kg.analyze.reader` runs: one each for counts, entity names,
-aliases, posts, comments, citations, the authors of works, sentences and mentions.
+"""The SPARQL queries :mod:`kg.analyze.reader` runs: one each for entity names, aliases,
+posts, comments, citations, memberships, the authors of works, sentences and mentions.
+Each reads one named graph only (see :mod:`kg.analyze.source`), except the entity
+descriptions, which live in the corpus graph.
 
 The usual prefixes (:data:`kg.prefixes.PREFIXES`) are declared by :func:`kg.store.query`.
 """
 
-COUNTS = """
-SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  VALUES (?class ?kind) {
-    (sioct:BlogPost "posts") (sioct:Comment "comments") (foaf:Person "persons")
-    (foaf:Organization "organisations") (skos:Concept "concepts") (schema:CreativeWork "works")
-    (cito:Citation "citations") (org:Membership "affiliations")
-  }
-  ?x a ?class .
-} GROUP BY ?kind
-"""
-CITATION_KINDS = "SELECT ?kind (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cito:Citation ; kg:citationKind ?kind } GROUP BY ?kind"
 ENTITIES = """
 SELECT DISTINCT ?e ?type ?label WHERE {
   VALUES (?class ?type) { (foaf:Person "person") (foaf:Organization "organisation") (skos:Concept "concept") (schema:CreativeWork "work") }
@@ -61,13 +52,15 @@ SELECT DISTINCT ?citation ?kind ?citing ?container ?creator ?publisher ?cited ?a
   }
 }
 """
+# Every creator and publisher statement; the reader keeps those of works and posts (works
+# are typed in the corpus graph, so a type here would join across graphs).
 MAKERS = """
 SELECT DISTINCT ?thing ?role ?maker WHERE {
   { ?thing dcterms:creator ?maker . BIND ("creator" AS ?role) }
   UNION { ?thing dcterms:publisher ?maker . BIND ("publisher" AS ?role) }
-  { ?thing a schema:CreativeWork } UNION { ?thing a sioct:BlogPost }
 }
 """
+MEMBERSHIPS = "SELECT DISTINCT ?membership WHERE { ?membership a org:Membership }"
 SENTENCES = """
 SELECT ?s ?context ?begin ?text WHERE {
   ?s a nif:Sentence ; nif:referenceContext ?context ; nif:beginIndex ?begin ; nif:anchorOf ?text .

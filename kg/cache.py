@@ -1,0 +1,160 @@
+"""The build's memory between runs: extractions by content, RDF chunks by their inputs.
+
+Input: documents, their extractions and the per-document RDF chunks of a build. Output:
+files under ``DIR/.cache/`` that the next build reads instead of recomputing:
+
+``extract/<key>.json``  a document's extraction and plain text, keyed by the document's
+                        bytes, identity and the options that change extraction;
+``rdf/<key>.nq|.ttl|.trig|.rows``  a named graph in three serialisations and the rows
+                        it gives the analysis, keyed by the extraction and every
+                        corpus-wide name its triples use;
+``manifest.json``       what the last complete build was made of (written last).
+
+Everything here is JSON or RDF text, never pickle, so a cache folder cannot run code.
+A corrupt or foreign entry reads as missing and is recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.files import write_bytes, write_text
+from kg.model import Document, Extraction
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the layout of the cache changes.
+CACHE_VERSION = "1"
+
+
+def extraction_key(doc: Document, config_digest: str) -> str:
+    """The cache key of a document's extraction: its bytes, where it is, the options.
+
+    >>> d = Document(id="a", source="a.txt", format="text", content="x", digest="d1", name="a.txt")
+    >>> extraction_key(d, "c1") == extraction_key(d, "c1") != extraction_key(d, "c2")
+    True
+    """
+    return _digest(CACHE_VERSION, doc.digest, doc.id, doc.source, doc.name, doc.format, config_digest)
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One named graph, serialised: N-Quads for the store, Turtle and TriG bodies (no
+    prefix lines) for concatenation into ``kg.ttl`` and ``kg.trig``, and the rows it gives
+    the analysis queries (:mod:`kg.analyze.source`)."""
+
+    key: str
+    graph: str
+    triples: int
+    nquads: Path
+    turtle: Path
+    trig: Path
+    rows: Path
+
+
+class Cache:
+    """The cache folder of an output folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.extract_dir = folder / "extract"
+        self.rdf_dir = folder / "rdf"
+        self.used: set[Path] = set()
+
+    # -- extractions ---------------------------------------------------------------------
+
+    def load_extraction(self, key: str) -> tuple[Extraction, str] | None:
+        """The cached extraction and text under ``key``, or ``None``."""
+        path = self.extract_dir / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            result = Extraction.from_json(data["extraction"]), data["text"]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            log.info("cache entry %s unreadable (%s); recomputing", path, err)
+            return None
+        self.used.add(path)
+        return result
+
+    def save_extraction(self, key: str, extraction: Extraction, text: str) -> None:
+        path = self.extract_dir / f"{key}.json"
+        payload = json.dumps({"extraction": extraction.to_json(), "text": text}, ensure_ascii=False)
+        write_text(path, payload, durable=False)
+        self.used.add(path)
+
+    # -- RDF chunks ----------------------------------------------------------------------
+
+    def chunk_paths(self, key: str) -> tuple[Path, Path, Path, Path, Path]:
+        base = self.rdf_dir / key
+        return (base.with_suffix(".nq"), base.with_suffix(".ttl"), base.with_suffix(".trig"),
+                base.with_suffix(".rows"), base.with_suffix(".json"))
+
+    def load_chunk(self, key: str) -> Chunk | None:
+        paths = self.chunk_paths(key)
+        try:
+            info = json.loads(paths[-1].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not all(p.is_file() for p in paths[:-1]):
+            return None
+        self.used.update(paths)
+        return Chunk(key, info["graph"], info["triples"], *paths[:-1])
+
+    def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, trig: bytes,
+                   rows: bytes) -> Chunk:
+        paths = self.chunk_paths(key)
+        for path, data in zip(paths, (nquads, turtle, trig, rows)):
+            write_bytes(path, data, durable=False)
+        write_text(paths[-1], json.dumps({"graph": graph, "triples": triples}), durable=False)
+        self.used.update(paths)
+        return Chunk(key, graph, triples, *paths[:-1])
+
+    # -- manifest ------------------------------------------------------------------------
+
+    def load_manifest(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("cache_version") == CACHE_VERSION else None
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        write_text(self.folder / "manifest.json", json.dumps({"cache_version": CACHE_VERSION, **manifest}, indent=1, sort_keys=True))
+
+    def prune(self) -> int:
+        """Delete the entries this build did not use; returns how many files went."""
+        removed = 0
+        for folder in (self.extract_dir, self.rdf_dir):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path not in self.used and not path.name.startswith("."):
+                    try:
+                        path.unlink()
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+
+def inputs_digest(docs: Iterable[tuple[str, str]], settings: str) -> str:
+    """One digest of a corpus's documents (id, content digest) and the build's settings."""
+    return _digest(settings, *(f"{i}\x01{d}" for i, d in sorted(docs)))
+
+
+__all__ = ["CACHE_VERSION", "Cache", "Chunk", "extraction_key", "inputs_digest"]

@@ -1,0 +1,147 @@
+"""The per-document work of a build, in this process or in a pool of worker processes.
+
+Input: documents (to parse and extract) or extractions with their texts (to turn into
+named graphs). Output: extractions, and RDF chunks written to the cache. Each worker
+builds its spaCy pipeline once; a document that fails (bad markup, or a bug in a rule)
+comes back as a :class:`~kg.errors.DocumentError` naming the file, never stopping the
+rest of the corpus.
+
+A pool pays only when there is enough work for it: spaCy's ``n_process`` pickles every
+``Doc`` and was slower than one process on this pipeline, so documents, not Docs, cross
+process boundaries here, in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from kg.config import Config
+from kg.errors import DocumentError
+from kg.model import Document, Extraction
+
+log = logging.getLogger(__name__)
+
+#: Below this many documents a pool costs more (process start, one pipeline each) than it saves.
+POOL_THRESHOLD = 40
+
+_STATE: dict[str, Any] = {}
+
+
+def worker_count(config: Config, jobs: int) -> int:
+    """How many processes to use for ``jobs`` documents (1: this process)."""
+    workers = config.workers if config.workers else (os.cpu_count() or 1)
+    return 1 if jobs < POOL_THRESHOLD else max(1, min(workers, jobs))
+
+
+def _pool(workers: int, initializer: Callable[..., None], args: tuple) -> ProcessPoolExecutor:
+    try:
+        context = multiprocessing.get_context("fork")  # no re-import per worker where possible
+    except ValueError:
+        context = multiprocessing.get_context()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=args)
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+
+ExtractResult = tuple[str, Extraction | None, str | None, DocumentError | None]
+
+
+def _init_extract(config: Config, cache_folder: Path | None = None) -> None:
+    from kg.nlp import make_nlp
+
+    _STATE["nlp"] = make_nlp(config.model)
+    _STATE["config"] = config
+    if cache_folder is not None:
+        from kg.cache import Cache
+
+        _STATE["extract-cache"] = Cache(cache_folder)
+
+
+def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
+    from kg.extract import extract
+    from kg.structure import to_post
+
+    doc, name, cache_key = task
+    config: Config = _STATE["config"]
+    try:
+        post = to_post(doc)
+        ex = extract(post, _STATE["nlp"], document=name, source=doc.source, max_concepts=config.max_concepts)
+        if cache_key is not None:  # written here, in the worker: the parent only collects
+            _STATE["extract-cache"].save_extraction(cache_key, ex, post.text)
+        return doc.id, ex, post.text, None
+    except DocumentError as err:
+        return doc.id, None, None, err
+    except RecursionError as err:
+        return doc.id, None, None, DocumentError(f"markup nested too deeply to read ({err})", path=doc.source)
+    except Exception as err:  # a bug in one rule must not lose the corpus: name the file
+        log.exception("extraction failed on %s", doc.source)
+        return doc.id, None, None, DocumentError(f"extraction failed: {type(err).__name__}: {err}", path=doc.source)
+
+
+def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Config,
+                progress: Callable[[int, int], None], cache_folder: Path | None = None) -> Iterator[ExtractResult]:
+    """Extract documents, in order, in this process or a pool. Each task is a document,
+    its JSON name and its cache key (``None``: not cached)."""
+    workers = worker_count(config, len(tasks))
+    if workers == 1:
+        if "nlp" not in _STATE or _STATE.get("config") != config:
+            _init_extract(config, cache_folder)
+        elif cache_folder is not None:
+            from kg.cache import Cache
+
+            _STATE["extract-cache"] = Cache(cache_folder)
+        for i, task in enumerate(tasks):
+            progress(i, len(tasks))
+            yield _extract_one(task)
+        return
+    with _pool(workers, _init_extract, (config, cache_folder)) as pool:
+        for i, result in enumerate(pool.map(_extract_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
+            progress(i, len(tasks))
+            yield result
+
+
+# --- named graphs ---------------------------------------------------------------------------
+
+
+def _init_chunks(minter: Any, base: str, cache_folder: Path) -> None:
+    from kg.cache import Cache
+
+    _STATE["minter"] = minter
+    _STATE["base"] = base
+    _STATE["cache"] = Cache(cache_folder)
+
+
+def _chunk_one(task: tuple[str, Extraction, str]) -> tuple[str, str, int]:
+    from kg.analyze.source import dumps, graph_rows
+    from kg.build import document_triples
+    from kg.export import serialize_graph
+
+    key, ex, text = task
+    minter = _STATE["minter"]
+    graph = minter.graph(ex.doc_id)
+    triples = document_triples(ex, text, minter)
+    nq, ttl, trig = serialize_graph(graph, triples, _STATE["base"])
+    _STATE["cache"].save_chunk(key, graph, len(triples), nq, ttl, trig, dumps(graph_rows(nq)))
+    return key, graph, len(triples)
+
+
+def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache_folder: Path, config: Config,
+                progress: Callable[[int, int], None]) -> None:
+    """Write the named graph of each ``(chunk key, extraction, text)`` to the cache."""
+    workers = worker_count(config, len(tasks))
+    if workers == 1:
+        _init_chunks(minter, minter.base, cache_folder)
+        for i, task in enumerate(tasks):
+            progress(i, len(tasks))
+            _chunk_one(task)
+        return
+    with _pool(workers, _init_chunks, (minter, minter.base, cache_folder)) as pool:
+        for i, _ in enumerate(pool.map(_chunk_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
+            progress(i, len(tasks))
