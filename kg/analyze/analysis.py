@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze.metrics import bridges, centrality, communities
+from kg.analyze.metrics import bridges, centrality, communities, components
 
 #: The projections, in the order the views and the report present them.
 PROJECTIONS = ("references", "posts", "concepts", "discussion", "people-concepts")
@@ -86,10 +86,12 @@ class Analysis:
         return self.labels.get(node, node)
 
     def measure(self, name: str) -> None:
-        """Compute the metrics, communities and bridges of projection ``name``."""
+        """Compute the metrics, communities and bridges of projection ``name``. A
+        discussion's communities are its threads; reply trees and the bipartite
+        people-concepts graph get no betweenness (it says little there and costs much)."""
         graph = self.graphs[name]
-        self.metrics[name] = centrality(graph)
-        self.communities[name] = communities(graph)
+        self.metrics[name] = centrality(graph, betweenness=name not in ("discussion", "people-concepts"))
+        self.communities[name] = components(graph) if name == "discussion" else communities(graph)
         self.bridges[name] = bridges(graph, self.communities[name])
 
     def to_stats(self, documents: int, skipped: list[str]) -> dict[str, Any]:

@@ -16,8 +16,9 @@ import networkx as nx
 #: Betweenness is exact up to this many nodes (it costs one search per node).
 BETWEENNESS_EXACT_LIMIT = 1000
 #: Above the limit, betweenness is estimated from ``k`` source nodes, with ``k`` chosen so
-#: that ``k * (nodes + edges)`` stays near this budget (1-2 s here) and ``k >= 50``.
-BETWEENNESS_BUDGET = 1_000_000
+#: that ``k * (nodes + edges)`` stays near this budget (under a second here) and ``k >= 20``.
+BETWEENNESS_BUDGET = 400_000
+BETWEENNESS_MIN_SAMPLE = 20
 SEED = 42
 
 
@@ -26,21 +27,22 @@ def betweenness_sample_size(graph: nx.Graph) -> int | None:
 
     >>> betweenness_sample_size(nx.path_graph(10)) is None
     True
-    >>> betweenness_sample_size(nx.empty_graph(20_000))
-    50
+    >>> betweenness_sample_size(nx.empty_graph(40_000))
+    20
     """
     n = graph.number_of_nodes()
     if n <= BETWEENNESS_EXACT_LIMIT:
         return None
-    return min(n, max(50, BETWEENNESS_BUDGET // (n + graph.number_of_edges())))
+    return min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // (n + graph.number_of_edges())))
 
 
-def centrality(graph: nx.Graph, weight: str | None = "weight") -> dict[str, dict[str, float]]:
+def centrality(graph: nx.Graph, weight: str | None = "weight", betweenness: bool = True) -> dict[str, dict[str, float]]:
     """Degree, weighted degree (strength), PageRank and betweenness of every node; in- and
     out-degree too when the graph is directed.
 
     Betweenness counts hops (a weight is a strength, not a distance) and is sampled on
-    large graphs (:func:`betweenness_sample_size`).
+    large graphs (:func:`betweenness_sample_size`); ``betweenness=False`` leaves it out
+    (reply trees and bipartite graphs, where it says little and costs much).
 
     >>> g = nx.Graph([("a", "b"), ("b", "c")])
     >>> m = centrality(g, weight=None)
@@ -53,7 +55,8 @@ def centrality(graph: nx.Graph, weight: str | None = "weight") -> dict[str, dict
     if graph.number_of_nodes() == 0:
         return {}
     pagerank = nx.pagerank(graph, weight=weight) if graph.number_of_edges() else {n: 1 / len(graph) for n in graph}
-    betweenness = nx.betweenness_centrality(graph, k=betweenness_sample_size(graph), seed=SEED, normalized=True)
+    between = (nx.betweenness_centrality(graph, k=betweenness_sample_size(graph), seed=SEED, normalized=True)
+               if betweenness else {})
     strength = dict(graph.degree(weight=weight)) if weight else dict(graph.degree())
     out: dict[str, dict[str, float]] = {}
     for n in graph.nodes:
@@ -61,8 +64,9 @@ def centrality(graph: nx.Graph, weight: str | None = "weight") -> dict[str, dict
             "degree": graph.degree(n),
             "strength": round(float(strength[n]), 6),
             "pagerank": round(pagerank[n], 6),
-            "betweenness": round(betweenness[n], 6),
         }
+        if betweenness:
+            m["betweenness"] = round(between[n], 6)
         if graph.is_directed():
             m["in_degree"] = graph.in_degree(n)
             m["out_degree"] = graph.out_degree(n)
@@ -71,8 +75,9 @@ def centrality(graph: nx.Graph, weight: str | None = "weight") -> dict[str, dict
 
 
 def communities(graph: nx.Graph, weight: str | None = "weight") -> list[list[str]]:
-    """Louvain communities (Leiden where ``leidenalg`` is installed), largest first,
-    deterministic for the same graph; a directed graph is taken as undirected.
+    """Leiden communities (modularity; igraph's C implementation) or, without igraph,
+    networkx's Louvain; largest first, deterministic for the same graph; a directed graph
+    is taken as undirected.
 
     >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
     >>> communities(g, weight=None)
@@ -104,17 +109,32 @@ def _undirected(graph: nx.Graph, weight: str | None) -> nx.Graph:
 
 def _leiden(graph: nx.Graph, weight: str | None) -> list[set[str]] | None:
     try:
-        import igraph as ig  # type: ignore[import-not-found]
-        import leidenalg  # type: ignore[import-not-found]
+        import igraph as ig
     except ImportError:
         return None
+    import random
+
     nodes = sorted(graph.nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    edges = sorted(graph.edges(data=True), key=lambda e: (index[e[0]], index[e[1]]))
-    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v, _ in edges])
+    edges = sorted(((index[u], index[v], d) for u, v, d in graph.edges(data=True)), key=lambda e: (e[0], e[1]))
+    g = ig.Graph(n=len(nodes), edges=[(u, v) for u, v, _ in edges])
     weights = [float(d.get(weight, 1.0)) for _, _, d in edges] if weight else None
-    partition = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, weights=weights, seed=SEED)
-    return [{nodes[i] for i in part} for part in partition]
+    ig.set_random_number_generator(random.Random(SEED))  # seeded: the same graph, the same parts
+    try:
+        parts = g.community_leiden(objective_function="modularity", weights=weights, n_iterations=-1)
+    finally:
+        ig.set_random_number_generator(random)
+    return [{nodes[i] for i in part} for part in parts]
+
+
+def components(graph: nx.Graph) -> list[list[str]]:
+    """Connected components as communities (a reply tree is its thread), largest first.
+
+    >>> components(nx.Graph([("a", "b"), ("c", "d"), ("d", "e")]))
+    [['c', 'd', 'e'], ['a', 'b']]
+    """
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    return sorted((sorted(c) for c in nx.connected_components(undirected)), key=lambda p: (-len(p), p))
 
 
 def community_of(parts: list[list[str]]) -> dict[str, int]:

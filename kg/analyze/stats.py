@@ -55,8 +55,8 @@ def projection_summary(analysis: Analysis, name: str, top: int = TOP) -> dict[st
         "density": 0.0 if empty else round(nx.density(graph), 6),
         "components": components,
         "most_central": [node(n, m) for n, m in ranked[:top]],
-        "most_between": [node(n, m) for n, m in sorted(metrics.items(), key=lambda x: (-x[1]["betweenness"], label(x[0]), x[0]))[:top]
-                         if m["betweenness"] > 0],
+        "most_between": [node(n, m) for n, m in sorted(metrics.items(), key=lambda x: (-x[1].get("betweenness", 0), label(x[0]), x[0]))[:top]
+                         if m.get("betweenness", 0) > 0],
         "communities": len(parts),
         "largest_communities": [
             {"size": len(p), "members": [label(n) for n in sorted(p, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0), label(n)))[:12]]}
