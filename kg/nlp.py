@@ -43,6 +43,15 @@ _PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "d
 _QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "'": "'"}
 
 
+def run(nlp: Language, text: str) -> Doc:
+    """``nlp(text)``, with the text kept on the doc for the components (no re-joining)."""
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
 def make_nlp(model: str | None = None) -> Language:
     """The extraction pipeline: blank English, sentence rules and the project's components.
 
@@ -82,7 +91,8 @@ def tokens(doc: Doc) -> Tokens:
     if table is None:
         arr = doc.to_array([IDX, LENGTH, SPACY])
         idx, lengths, spaces = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
-        text = doc.text  # joins every token: done once per doc, shared by every component
+        # Doc.text joins every token's text; the caller may hand over the text it tokenised.
+        text = doc.user_data.get("kg_text") or doc.text
         table = Tokens(text, [text[i:i + n] for i, n in zip(idx, lengths)], idx, [bool(x) for x in spaces])
         doc.user_data["kg_tokens"] = table
     return table

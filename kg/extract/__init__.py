@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+from kg.nlp import run
+
 from kg.extract.affiliations import find_affiliations
 from kg.extract.citations import Ref, find_citations
 from kg.extract.concepts import find_concepts
@@ -39,7 +41,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         source: the document's path relative to its corpus.
         max_concepts: how many concepts to keep.
     """
-    doc = nlp(mask(post.text, post.boilerplate))
+    doc = run(nlp, mask(post.text, post.boilerplate))
     ctx = Context(post, doc)
 
     author, author_span = post.author, post.author_span

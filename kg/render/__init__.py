@@ -24,6 +24,9 @@ edges), and says what it left out. Rendering never changes the analysis it draws
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -100,14 +103,37 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 """
 
 
+#: Views with more nodes than this in all are drawn in parallel processes (layout is the cost).
+PARALLEL_NODES = 3000
+_SHARED: dict[str, Any] = {}
+
+
+def _write_view(i: int) -> Path:
+    view, analysis, folder = _SHARED["views"][i], _SHARED["analysis"], _SHARED["folder"]
+    path = folder / f"{view.name}.html"
+    write_text(path, render_view(view, analysis))
+    return path
+
+
 def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list[Path]:
-    """Write every view and the index into ``folder``; returns the files written."""
+    """Write every view and the index into ``folder``; returns the files written.
+
+    Large views are laid out and written by forked worker processes, one view each, which
+    read the analysis they inherit (nothing is pickled but the view's index)."""
     views = views_of(analysis)
-    written = []
-    for view in views:
-        path = folder / f"{view.name}.html"
-        write_text(path, render_view(view, analysis))
-        written.append(path)
+    _SHARED.update(views=views, analysis=analysis, folder=folder)
+    try:
+        nodes = sum(v.graph.number_of_nodes() for v in views)
+        workers = min(len(views), os.cpu_count() or 1)
+        if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                done = dict(zip(order, pool.map(_write_view, order)))
+            written = [done[i] for i in range(len(views))]
+        else:
+            written = [_write_view(i) for i in range(len(views))]
+    finally:
+        _SHARED.clear()
     index = folder / "index.html"
     write_text(index, render_index(views, stats))
     written.append(index)

@@ -1,0 +1,103 @@
+"""Incremental builds: after adds, edits and deletes they equal a clean build, and only
+what changed is extracted again."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.config import Config
+from kg.pipeline import build
+from kg.store import open_graph
+
+from .conftest import SEEDS
+
+EXTRA = "An added post\n\nMartin Schneider wrote “Social CRM now” and Rob has summed up the cloud.\n"
+
+
+def quads(out):
+    store = open_graph(out)
+    return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+
+
+def author_of_001(out):
+    from kg.store import query, rows
+
+    found = rows(query(open_graph(out), 'SELECT ?a WHERE { ?p kg:documentName "001_787f81ed9a464c78.txt" ; dcterms:creator ?a }'))
+    return found[0]["a"]
+
+
+def same_outputs(a, b):
+    assert (a / "kg.ttl").read_bytes() == (b / "kg.ttl").read_bytes()
+    assert (a / "kg.trig").read_bytes() == (b / "kg.trig").read_bytes()
+    assert (a / "stats.json").read_bytes() == (b / "stats.json").read_bytes()
+    assert sorted(p.name for p in (a / "extractions").glob("*.json")) == sorted(p.name for p in (b / "extractions").glob("*.json"))
+    for p in (a / "extractions").glob("*.json"):
+        assert p.read_bytes() == (b / "extractions" / p.name).read_bytes(), p.name
+    assert quads(a) == quads(b)
+
+
+def test_unchanged_corpus_does_nothing(seeds_copy, tmp_path):
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, Config())
+    assert first.extracted == 5 and not first.unchanged
+    second = build([seeds_copy], out, Config())
+    assert second.unchanged and second.extracted == 0 and second.documents == 5
+    assert second.stats == first.stats
+
+
+def test_edit_add_delete_equal_a_clean_build(seeds_copy, tmp_path):
+    out = tmp_path / "incremental"
+    build([seeds_copy], out, Config())
+    # edit one post: Mitch's post loses a sentence and gains a citation
+    edited = seeds_copy / "003_faa050c178f4e7de.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace(
+        "I know a lot of really social IT folks", "As Rob England says, “IT is a service”. I know a lot of social IT folks"),
+        encoding="utf-8")
+    # add one, delete one
+    (seeds_copy / "005_added.txt").write_text(EXTRA, encoding="utf-8")
+    (seeds_copy / "000_1dbe1a397a1ff981.txt").unlink()
+    again = build([seeds_copy], out, Config())
+    assert again.extracted == 2  # the edited and the added post, nothing else
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+    g = rdflib.Graph().parse(out / "kg.ttl")
+    assert isomorphic(g, rdflib.Graph().parse(clean / "kg.ttl"))
+    assert not (out / "extractions" / "000_1dbe1a397a1ff981.json").exists()
+    store = open_graph(out)
+    deleted = ox.NamedNode("https://kg.example/graph/000-1dbe1a397a1ff981")
+    assert not list(store.quads_for_pattern(None, None, None, deleted))
+
+
+def test_a_name_learnt_elsewhere_rewrites_only_the_graphs_it_touches(seeds_copy, tmp_path):
+    # Post 001 knows its author only as "Mitch"; 003 names Mitch Lieberman. Without 003,
+    # 001's author is plain Mitch; adding 003 back renames him in 001's graph too.
+    held = tmp_path / "003.txt"
+    shutil.move(seeds_copy / "003_faa050c178f4e7de.txt", held)
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, Config())
+    assert author_of_001(out) == "https://kg.example/person/mitch"
+    shutil.move(held, seeds_copy / "003_faa050c178f4e7de.txt")
+    second = build([seeds_copy], out, Config())
+    assert second.extracted == 1 and first.extracted == 4
+    assert author_of_001(out) == "https://kg.example/person/mitch-lieberman"
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+
+
+def test_a_damaged_cache_is_recomputed(seeds_copy, tmp_path):
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    for entry in (out / ".cache" / "extract").glob("*.json"):
+        entry.write_text("{broken", encoding="utf-8")
+    (out / "stats.json").unlink()  # an output missing: the build is not complete any more
+    again = build([seeds_copy], out, Config())
+    assert again.extracted == 5
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
