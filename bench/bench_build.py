@@ -1,0 +1,173 @@
+"""Build benchmarks: cold, incremental and unchanged builds, queries, and how cost grows.
+
+Run:  python bench/bench_build.py [CORPUS] [--runs 3] [--workers N]
+(default CORPUS: ../shared/corpora/lemire-blog). Prints Markdown tables: wall time and
+peak memory of the whole process tree (the build and its worker processes, sampled from
+/proc every 20 ms), words per second, the time of each stage, the time of each shipped
+query with process start, and cost per word at 25%, 50% and 100% of the corpus.
+
+Each build runs in a fresh process on a private copy of the corpus, so that editing one
+page for the incremental build leaves the original untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "corpora" / "lemire-blog"
+RUNNER = """
+import json, sys, time
+from pathlib import Path
+from kg.config import Config
+from kg.pipeline import build
+t = time.perf_counter()
+r = build([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), Config(workers=int(sys.argv[2])))
+print(json.dumps({"wall": time.perf_counter() - t, "timings": r.timings, "documents": r.documents,
+                  "extracted": r.extracted, "unchanged": r.unchanged, "triples": r.triples}))
+"""
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, in kB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry), int(fields.get("PPid", "0").strip())
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run a command; returns (wall seconds, peak tree memory in GB, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return wall, peak / 1e6, out
+
+
+def build(out: Path, corpus: list[Path], workers: int) -> dict:
+    wall, peak, stdout = run_measured([sys.executable, "-c", RUNNER, str(out), str(workers), *map(str, corpus)])
+    data = json.loads(stdout.strip().splitlines()[-1])
+    data["wall"], data["peak"] = wall, peak
+    return data
+
+
+def words_of(out: Path) -> int:
+    total = 0
+    for entry in (out / ".cache" / "extract").glob("*.json"):
+        total += len(json.loads(entry.read_text(encoding="utf-8"))["text"].split())
+    return total
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=0, help="0: one per CPU")
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        raise SystemExit(f"no corpus at {args.corpus}")
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    try:
+        corpus = work / "corpus"
+        shutil.copytree(args.corpus, corpus)
+        files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
+        print(f"# kg build benchmark: {len(files)} files from {args.corpus}, {os.cpu_count()} CPUs, "
+              f"workers={args.workers or 'auto'}\n")
+
+        cold = [build(work / f"cold-{i}", [corpus], args.workers) for i in range(args.runs)]
+        out = work / "cold-0"
+        words = words_of(out)
+        page = files[len(files) // 2]
+        incremental, unchanged = [], []
+        for i in range(args.runs):
+            page.write_text(page.read_text(encoding="utf-8") + f"\n<p>Edited for run {i}.</p>\n", encoding="utf-8")
+            incremental.append(build(out, [corpus], args.workers))
+            unchanged.append(build(out, [corpus], args.workers))
+
+        def row(name: str, runs: list[dict], target: str) -> list[str]:
+            w = median([r["wall"] for r in runs])
+            return [name, f"{w:.1f} s", f"{max(r['peak'] for r in runs):.2f} GB", f"{words / w:,.0f}",
+                    str(runs[0]["extracted"]), target]
+
+        print(table(["build", "wall (median)", "peak memory", "words/s", "documents extracted", "target"], [
+            row("cold", cold, "<= 30 s, <= 2 GB"),
+            row("one page changed", incremental, "<= 3 s, 1 extracted"),
+            row("nothing changed", unchanged, "<= 2 s"),
+        ]))
+        print(f"\n{words:,} words, {cold[0]['documents']} documents, {cold[0]['triples']:,} triples.\n")
+
+        stages = sorted({k for r in cold for k in r["timings"]}, key=lambda k: list(cold[0]["timings"]).index(k)
+                        if k in cold[0]["timings"] else 99)
+        print(table(["stage", "cold (s)", "one page changed (s)"], [
+            [s, f"{median([r['timings'].get(s, 0) for r in cold]):.2f}",
+             f"{median([r['timings'].get(s, 0) for r in incremental]):.2f}"] for s in stages]))
+
+        kg = [sys.executable, "-m", "kg"]
+        rows = []
+        for query in sorted((ROOT / "kg" / "queries").glob("*.rq")):
+            times = [run_measured(kg + ["query", "--file", str(query), "--graph", str(out), "--format", "csv"])[0]
+                     for _ in range(args.runs)]
+            rows.append([query.name, f"{median(times):.2f} s", "<= 1 s"])
+        print()
+        print(table(["shipped query (process start included)", "wall (median)", "target"], rows))
+
+        print()
+        rows = []
+        for share in (0.25, 0.5, 1.0):
+            part = work / f"part-{int(share * 100)}"
+            part.mkdir()
+            for f in files[: max(1, int(len(files) * share))]:
+                target = part / f.relative_to(corpus)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(f, target)
+            r = build(work / f"growth-{int(share * 100)}", [part], args.workers)
+            n = words_of(work / f"growth-{int(share * 100)}")
+            rows.append([f"{int(share * 100)}%", f"{n:,}", f"{r['wall']:.1f} s", f"{r['wall'] / n * 1e6:.1f} µs",
+                         f"{r['peak']:.2f} GB"])
+        print(table(["corpus", "words", "cold build", "time per word", "peak memory"], rows))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
