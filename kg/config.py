@@ -17,7 +17,7 @@ from typing import Any
 from kg.errors import ConfigError
 
 #: Bumped whenever extraction output changes for the same input and options.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 DEFAULT_BASE_IRI = "https://kg.example/"
 
