@@ -60,6 +60,7 @@ def handle_errors(func: F) -> F:
         except KgError as err:
             if debug:
                 raise
+            _report_skipped(getattr(err, "skipped", []))  # why no document could be read
             raise _fail(err, getattr(err, "exit_code", 1)) from None
         except KeyboardInterrupt:
             _say("kg: interrupted; outputs written before are intact")
