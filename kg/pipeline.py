@@ -173,7 +173,8 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         if not items:
             from kg.errors import CorpusError
 
-            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None)
+            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
+                              skipped=result.skipped)
         clock = _Clock(result.timings)
         extractions = [ex for _, ex, _ in items]
         resolution = resolve_corpus(extractions)
