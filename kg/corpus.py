@@ -304,7 +304,11 @@ def load_file(source: SourceFile, *, max_bytes: int) -> list[Document]:
         raise DocumentError(_too_large(st.st_size, max_bytes), path=path)
     try:
         with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
+            # read(n) reserves n bytes first: ask for the size the file had, then for what
+            # it may have grown by, never for more than the limit.
+            raw = fh.read(st.st_size + 1)
+            if len(raw) > st.st_size:
+                raw += fh.read(max_bytes + 1 - len(raw))
     except OSError as err:
         raise DocumentError(f"cannot read: {err.strerror or err}", path=path) from err
     if len(raw) > max_bytes:  # the file grew after it was listed
