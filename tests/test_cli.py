@@ -200,3 +200,16 @@ def test_export_errors(seeds_build, tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("export", "--format", "graphml", "--graph", str(seeds_build[0]), "--out", str(tmp_path / "file"))
     assert result.exit_code != 0 and "Traceback" not in result.stderr
+
+
+def test_library_warnings_do_not_reach_the_user(seeds_copy, tmp_path):
+    import subprocess
+    import sys
+
+    (seeds_copy / "blank.html").write_text("<html><body><div><span> </span></div></body></html>", encoding="utf-8")
+    # a real process: under pytest, logging is already configured by pytest itself
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_copy), "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [f"kg: skipped {seeds_copy / 'blank.html'}: no text found in the HTML page",
+                                        "kg: 1 file(s) skipped"]  # and not trafilatura's "discarding data: None"
