@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -213,29 +211,6 @@ def test_the_size_limit_is_an_option(tmp_path):
         "(raise max_file_bytes in kg.toml to read it)",
         f"kg: error: {tmp_path / 'corpus'}: no document of the corpus could be read",
     ]
-
-
-@pytest.fixture
-def web_server():
-    """A local web server that records every request: nothing may reach it."""
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server interface
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.end_headers()
-            self.wfile.write(b'{"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}')
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 def test_nothing_in_a_document_reaches_the_network(tmp_path, web_server):

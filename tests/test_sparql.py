@@ -12,8 +12,6 @@ from kg.errors import QueryError
 from kg.sparql import check_read_only
 from kg.store import open_graph, query, rows, write_store
 
-from .test_hostile_files import web_server  # noqa: F401 - a fixture
-
 GRAPHS = {"https://kg.example/graph/a": ['<https://kg.example/person/x> <http://xmlns.com/foaf/0.1/name> "INSERT DATA { }"']}
 
 UPDATES = [
