@@ -213,3 +213,17 @@ def test_library_warnings_do_not_reach_the_user(seeds_copy, tmp_path):
     assert done.returncode == 3
     assert done.stderr.splitlines() == [f"kg: skipped {seeds_copy / 'blank.html'}: no text found in the HTML page",
                                         "kg: 1 file(s) skipped"]  # and not trafilatura's "discarding data: None"
+
+
+def test_validate_never_fetches_a_remote_jsonld_context(tmp_path, web_server):
+    url, hits = web_server
+    graph = tmp_path / "remote.jsonld"
+    graph.write_text(json.dumps({"@context": f"{url}/context", "@id": "https://kg.example/x", "name": "X"}), encoding="utf-8")
+    result = run("validate", str(graph))
+    assert result.exit_code == 1 and hits == []
+    assert one_error_line(result).startswith(f"kg: error: {graph}: cannot parse the graph: ")
+    local = tmp_path / "local.jsonld"
+    local.write_text(json.dumps({"@context": {"name": "http://xmlns.com/foaf/0.1/name"}, "@id": "https://kg.example/x",
+                                 "name": "X"}), encoding="utf-8")
+    result = run("validate", str(local))
+    assert result.exit_code == 0 and "conforms" in result.stderr
