@@ -19,7 +19,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from kg.chars import drop_controls
@@ -390,4 +390,35 @@ def load_corpus(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_FILE_BYTE
             docs.extend(load_file(source, max_bytes=max_bytes))
         except DocumentError as err:
             problems.append(err)
-    return docs, problems
+    return _unique_ids(docs), problems
+
+
+def _unique_ids(docs: list[Document]) -> list[Document]:
+    """The documents with ids that mint distinct IRIs (:func:`kg.namespaces.doc_slug`).
+
+    Ids come from paths without their suffix, so ``a.html`` and ``a.txt``, ``Café.txt``
+    and ``cafe.txt``, or ``post.txt`` in two corpus folders would share a post and a named
+    graph, and one would silently replace the other. In corpus order, the second gets
+    ``-2`` after its file part, the third ``-3``, skipping ids other documents have.
+
+    >>> docs = [Document(f"{n}#x" if n == "feed" else n, n, "text", "", "", n) for n in ("a", "A", "a-2", "corpus", "feed")]
+    >>> [d.id for d in _unique_ids(docs)]
+    ['a', 'A-3', 'a-2', 'corpus-2', 'feed#x']
+    """
+    from kg.namespaces import RESERVED_DOC_SLUGS, doc_slug
+
+    natural = {doc_slug(d.id) for d in docs} | RESERVED_DOC_SLUGS
+    taken = set(RESERVED_DOC_SLUGS)
+    out = []
+    for doc in docs:
+        slug = doc_slug(doc.id)
+        if slug in taken:
+            file, sep, entry = doc.id.partition("#")
+            k = 2
+            while doc_slug(candidate := f"{file}-{k}{sep}{entry}") in natural | taken:
+                k += 1
+            log.info("%s: %s is taken by another document, this one is %s", doc.path, doc.id, candidate)
+            doc, slug = replace(doc, id=candidate), doc_slug(candidate)
+        taken.add(slug)
+        out.append(doc)
+    return out

@@ -142,3 +142,22 @@ def test_no_more_than_the_limit_is_read_even_if_the_file_grows(tmp_path, monkeyp
     monkeypatch.setattr(type(path), "stat", lambda self, **kw: os.stat_result((*real_stat(self, **kw)[:6], 1, 0, 0, 0)))
     with pytest.raises(DocumentError, match=r"growing\.txt: file is at least 11 bytes, over the 10 byte limit"):
         load_file(files[0], max_bytes=10)
+
+
+def test_documents_that_would_share_an_iri_get_distinct_ids(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "post.txt").write_text(f"Post in {folder}\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "post.html").write_text("<html><body><p>Same stem.</p></body></html>", encoding="utf-8")
+    (tmp_path / "one" / "Café.txt").write_text("Café\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "cafe.txt").write_text("cafe\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "corpus.txt").write_text("Named like the corpus graph\n\nBody.", encoding="utf-8")
+    docs, problems = load_corpus([tmp_path / "two", tmp_path / "one"])
+    assert problems == []
+    assert [(d.source, d.id) for d in docs] == [
+        ("Café.txt", "Café"), ("cafe.txt", "cafe-2"), ("corpus.txt", "corpus-2"), ("post.html", "post"),
+        ("post.txt", "post-2"), ("post.txt", "post-3"),
+    ]
+    assert [d.path for d in docs][-2:] == [str(tmp_path / "one" / "post.txt"), str(tmp_path / "two" / "post.txt")]
+    again, _ = load_corpus([tmp_path / "one", tmp_path / "two"])  # the order of the arguments does not matter
+    assert [(d.id, d.path) for d in again] == [(d.id, d.path) for d in docs]
