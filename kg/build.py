@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 
 from kg.model import Citation, Extraction, Span
 from kg.namespaces import (
-    CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, mint_iri, slugify,
+    CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, doc_slug, mint_iri,
 )
 from kg.resolve import Resolution, normalise
 from kg.urls import url_key
@@ -110,7 +110,7 @@ class Minter:
         self.posts = dict(posts or {})
 
     def doc_path(self, doc_id: str) -> str:
-        return "/".join(slugify(part) for part in re.split(r"[/#]", doc_id) if part)
+        return doc_slug(doc_id)
 
     def graph(self, doc_id: str) -> str:
         return f"{self.base}graph/{self.doc_path(doc_id)}"
