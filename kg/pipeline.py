@@ -188,8 +188,7 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         result.triples = len({t for lines in graphs.values() for t in lines})
         clock.lap("rdf")
         progress("write", 0, 4)
-        files = write_extractions(extractions, out / "extractions")
-        clock.lap("write-json")
+        files: list[Path] = []
         write_store(out, graphs)
         clock.lap("write-store")
         progress("write", 1, 4)
@@ -208,6 +207,10 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         progress("render", 3, 4)
         files += write_views(analysis, stats, out / "views")
         clock.lap("render")
+        # Last, as it removes the JSON of documents now gone: a build killed before the end
+        # must leave every previous output in place.
+        files = write_extractions(extractions, out / "extractions") + files
+        clock.lap("write-json")
         progress("render", 4, 4)
         del store
         result.extractions = extractions
