@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -88,7 +89,8 @@ def replace_dir(link: Path, build: Path) -> None:
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder for one build; a second build on it is refused.
+    """Hold the output folder for one build; a second build on it is refused. What a killed
+    build left behind is removed first (:func:`remove_leftovers`).
 
     Raises:
         LockError: another process holds the folder.
@@ -108,6 +110,39 @@ def build_lock(out: Path) -> Iterator[None]:
         fh.truncate()
         fh.write(f"{os.getpid()}\n")
         fh.flush()
+        remove_leftovers(out)
         yield
     finally:
         fh.close()
+
+
+# atomic_write's temporary files (mkstemp: 8 random characters), and the folders and links
+# of a store swap (kg.store writes ``.store.<digest>``; replace_dir ``.store.<pid>.link``
+# and ``.store.old.<pid>``).
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_STORE_PARTS = re.compile(r"^\.store\.(?:[0-9a-f]{16}|old\.\d+|\d+\.link)$")
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary files and store folders a killed build left in ``out``; only
+    the holder of :func:`build_lock` may call this. Returns what was removed.
+
+    Store folders are removed only when ``out/store`` links to another one.
+    """
+    removed: list[Path] = []
+    link = out / "store"
+    current = link.resolve() if link.is_symlink() else None
+    for folder, dirs, names in os.walk(out):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # never into a store
+        removed += [Path(folder, n) for n in names if _TEMPORARY.match(n)]
+    if current is not None:
+        for entry in out.iterdir():
+            if _STORE_PARTS.match(entry.name) and (entry.is_symlink() or entry.resolve() != current):
+                removed.append(entry)
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    return removed
