@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 
 from kg.model import Citation, Extraction, Span
 from kg.namespaces import (
-    CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, mint_iri, slugify,
+    CITO, DCTERMS, FOAF, ITSRDF, KG, NIF, ORG, PROV, RDF, RDFS, SDO, SIOC, SIOCT, SKOS, XSD, doc_slug, mint_iri,
 )
 from kg.resolve import Resolution, normalise
 from kg.urls import url_key
@@ -53,17 +53,27 @@ CITO_PROPERTY = {
 _TYPE = f"<{RDF.type}>"
 _ECHARS = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
+# What no IRI may hold, and a % that starts no escape: in ASCII (the usual case, tested
+# fast), then anything RFC 3987 does not allow (ucschar; private use is encoded everywhere).
+_IRI_BAD_ASCII = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+_IRI_BAD = re.compile(
+    "[^A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"\\U{p:04x}0000-\\U{p:04x}fffd" for p in range(1, 14)) + "\\U000e1000-\\U000efffd]"
+    "|%(?![0-9A-Fa-f]{2})"
+)
 
 
 def iri(value: str) -> str:
-    """An N-Triples IRI term; characters IRIs forbid are percent-encoded.
+    r"""An N-Triples IRI term; characters IRIs forbid are percent-encoded (a lone surrogate,
+    which only a hostile JSON cache holds, as the bytes it would have).
 
     >>> iri("https://example.org/a b")
     '<https://example.org/a%20b>'
+    >>> iri("https://example.org/100%\ufffe\ud800")
+    '<https://example.org/100%25%EF%BF%BE%ED%A0%80>'
     """
-    if _IRI_BAD.search(value):
-        value = _IRI_BAD.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), value)
+    if not value.isascii() or "%" in value or _IRI_BAD_ASCII.search(value):
+        value = _IRI_BAD.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8", "surrogatepass")), value)
     return f"<{value}>"
 
 
@@ -173,7 +183,7 @@ class Minter:
         self.posts = dict(posts or {})
 
     def doc_path(self, doc_id: str) -> str:
-        return "/".join(slugify(part) for part in re.split(r"[/#]", doc_id) if part)
+        return doc_slug(doc_id)
 
     def graph(self, doc_id: str) -> str:
         return f"{self.base}graph/{self.doc_path(doc_id)}"

@@ -52,7 +52,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(os.environ.get("KG_DEBUG"))
-        logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="kg: %(message)s")
+        _configure_logging(debug)
         try:
             return func(*args, **kwargs)
         except typer.Exit:
@@ -60,6 +60,7 @@ def handle_errors(func: F) -> F:
         except KgError as err:
             if debug:
                 raise
+            _report_skipped(getattr(err, "skipped", []))  # why no document could be read
             raise _fail(err, getattr(err, "exit_code", 1)) from None
         except KeyboardInterrupt:
             _say("kg: interrupted; outputs written before are intact")
@@ -72,6 +73,34 @@ def handle_errors(func: F) -> F:
             raise _fail(f"internal error: {type(err).__name__}: {err} (set KG_DEBUG=1 for the traceback)") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class _Stderr(logging.StreamHandler):
+    """Log records as ``kg: message`` on the current ``sys.stderr`` (a test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("kg: %(message)s"))
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _configure_logging(debug: bool) -> None:
+    """Warnings of kg on stderr; with ``KG_DEBUG``, everything, the libraries' too. A
+    library's own warning ("discarding data: None") would read as kg's and name no file."""
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if isinstance(h, _Stderr)), None)
+    if handler is None:
+        handler = _Stderr()
+        root.addHandler(handler)
+    handler.filters = [] if debug else [logging.Filter("kg")]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 @contextmanager

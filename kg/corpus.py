@@ -17,10 +17,13 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from kg.chars import drop_controls
+from kg.config import DEFAULT_MAX_FILE_BYTES
 from kg.errors import CorpusError, DocumentError
 from kg.model import Document
 
@@ -108,15 +111,23 @@ def _walk(root: Path, problems: list[DocumentError]) -> Iterator[SourceFile]:
 
 
 def decode(raw: bytes, path: Path | str) -> tuple[str, str]:
-    """Decode file bytes; returns ``(text, encoding)``.
+    r"""Decode file bytes; returns ``(text, encoding)``.
+
+    UTF-8 first; then a byte-order mark, the charset the markup declares, Windows-1252 or
+    a detected encoding. Text that is UTF-8 but for a few damaged bytes is refused rather
+    than read as another encoding (which would garble every accented letter).
 
     Raises:
-        DocumentError: the bytes are binary or no encoding fits.
+        DocumentError: the bytes are binary, damaged UTF-8, or no encoding fits.
 
     >>> decode("café".encode("utf-8"), "a.txt")
     ('café', 'utf-8')
     >>> decode("café".encode("cp1252"), "a.txt")[0]
     'café'
+    >>> decode(b"Zo\xc3\xab wrote\n\xff about caf\xc3\xa9", "a.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.DocumentError: a.txt:2: invalid UTF-8 at byte 11 in a file that is otherwise UTF-8 (a damaged or truncated file?)
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -125,13 +136,22 @@ def decode(raw: bytes, path: Path | str) -> tuple[str, str]:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as err:
             raise DocumentError(f"invalid UTF-16 at byte {err.start}", path=path) from err
-    head = raw[:8192]
-    if b"\x00" in head:
-        raise DocumentError("binary file (NUL bytes), not text", path=path)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        text = _as_utf16(raw)
+        if text is not None:
+            return text, "utf-16"
+        raise DocumentError(f"binary file (a NUL byte at byte {nul}), not text", path=path)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
         utf8_error = err
+    if _damaged_utf8(raw):
+        start = utf8_error.start
+        raise DocumentError(
+            f"invalid UTF-8 at byte {start} in a file that is otherwise UTF-8 (a damaged or truncated file?)",
+            path=path, line=raw.count(b"\n", 0, start) + 1,
+        ) from utf8_error
     declared = _DECLARED_CHARSET.search(raw[:4096])
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
@@ -157,6 +177,40 @@ def decode(raw: bytes, path: Path | str) -> tuple[str, str]:
         raise DocumentError("binary file, not text", path=path)
     log.info("%s: not UTF-8, read as %s", path, best.encoding)
     return text, best.encoding
+
+
+# A well-formed multi-byte UTF-8 sequence (RFC 3629), and any byte of 0x80 and above.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _damaged_utf8(raw: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are still mostly UTF-8: at least as many
+    well-formed multi-byte sequences as stray high bytes (a legacy encoding has stray
+    high bytes only, as its accented letters are single bytes)."""
+    sequences = _UTF8_SEQUENCE.findall(raw)
+    if not sequences:
+        return False
+    stray = len(_HIGH_BYTE.findall(raw)) - sum(len(s) for s in sequences)
+    return len(sequences) >= stray
+
+
+def _as_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: Latin text then has a NUL in every other byte."""
+    head = raw[:4096]
+    if len(raw) % 2 or len(head) < 4:
+        return None
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text) else text
+    return None
 
 
 def _as_western(raw: bytes) -> str | None:
@@ -232,25 +286,33 @@ def sniff_format(text: str, suffix: str = "") -> str:
 def load_file(source: SourceFile, *, max_bytes: int) -> list[Document]:
     """Read one file into one or more documents.
 
+    At most ``max_bytes + 1`` bytes are ever read, so that a huge file costs no memory.
+    Control characters are dropped (:func:`kg.chars.drop_controls`).
+
     Raises:
-        DocumentError: the file is unreadable, too large, empty, binary or undecodable,
-            or its markup cannot be split into entries.
+        DocumentError: the file is unreadable, not a regular file, too large, empty,
+            binary or undecodable, or its markup cannot be split into entries.
     """
     path = source.path
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as err:
         raise DocumentError(f"cannot read: {err.strerror or err}", path=path) from err
-    if size > max_bytes:
-        raise DocumentError(
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-            "(raise max_file_bytes in kg.toml to read it)",
-            path=path,
-        )
+    if not stat.S_ISREG(st.st_mode):
+        raise DocumentError(f"not a regular file ({_kind_of_file(st.st_mode)}), not read", path=path)
+    if st.st_size > max_bytes:
+        raise DocumentError(_too_large(st.st_size, max_bytes), path=path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            # read(n) reserves n bytes first: ask for the size the file had, then for what
+            # it may have grown by, never for more than the limit.
+            raw = fh.read(st.st_size + 1)
+            if len(raw) > st.st_size:
+                raw += fh.read(max_bytes + 1 - len(raw))
     except OSError as err:
         raise DocumentError(f"cannot read: {err.strerror or err}", path=path) from err
+    if len(raw) > max_bytes:  # the file grew after it was listed
+        raise DocumentError(_too_large(len(raw), max_bytes, at_least=True), path=path)
     if not raw.strip():
         raise DocumentError("empty file", path=path)
     for signature, what in _SIGNATURES:
@@ -258,6 +320,10 @@ def load_file(source: SourceFile, *, max_bytes: int) -> list[Document]:
             raise DocumentError(f"{what}, not a blog post: {_READ}", path=path)
     text, _ = decode(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = drop_controls(text)
+    if cleaned != text:
+        log.info("%s: control characters dropped", path)
+        text = cleaned
     if not text.strip():
         raise DocumentError("empty file", path=path)
     fmt = sniff_format(text, path.suffix)
@@ -280,13 +346,38 @@ def load_file(source: SourceFile, *, max_bytes: int) -> list[Document]:
                 content=content,
                 digest=hashlib.sha256(f"{digest}#{key}".encode()).hexdigest(),
                 name=f"{rel.name}#{key}",
+                path=str(path),
             )
             for key, entry_format, content in entries
         ]
-    return [Document(id=base_id, source=source.relative, format=fmt, content=text, digest=digest, name=rel.name)]
+    return [Document(id=base_id, source=source.relative, format=fmt, content=text, digest=digest, name=rel.name,
+                     path=str(path))]
 
 
-def load_corpus(paths: Iterable[Path], *, max_bytes: int = 50_000_000) -> tuple[list[Document], list[DocumentError]]:
+def _too_large(size: int, limit: int, *, at_least: bool = False) -> str:
+    """The message for a file over the size limit, naming the option that raises it.
+
+    >>> _too_large(104_857_600, 10_000_000)
+    'file is 104.9 MB, over the 10 MB limit (raise max_file_bytes in kg.toml to read it)'
+    >>> _too_large(2_000, 1_000)
+    'file is 2,000 bytes, over the 1,000 byte limit (raise max_file_bytes in kg.toml to read it)'
+    """
+    if limit >= 1_000_000:
+        amount, bound = f"{size / 1e6:.1f} MB", f"{limit / 1e6:g} MB"
+    else:
+        amount, bound = f"{size:,} bytes", f"{limit:,} byte"
+    return f"file is {'at least ' if at_least else ''}{amount}, over the {bound} limit (raise max_file_bytes in kg.toml to read it)"
+
+
+def _kind_of_file(mode: int) -> str:
+    for test, what in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "a special file"
+
+
+def load_corpus(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[DocumentError]]:
     """Load every document of a corpus; returns the documents and the files skipped.
 
     Raises:
@@ -299,4 +390,35 @@ def load_corpus(paths: Iterable[Path], *, max_bytes: int = 50_000_000) -> tuple[
             docs.extend(load_file(source, max_bytes=max_bytes))
         except DocumentError as err:
             problems.append(err)
-    return docs, problems
+    return _unique_ids(docs), problems
+
+
+def _unique_ids(docs: list[Document]) -> list[Document]:
+    """The documents with ids that mint distinct IRIs (:func:`kg.namespaces.doc_slug`).
+
+    Ids come from paths without their suffix, so ``a.html`` and ``a.txt``, ``Café.txt``
+    and ``cafe.txt``, or ``post.txt`` in two corpus folders would share a post and a named
+    graph, and one would silently replace the other. In corpus order, the second gets
+    ``-2`` after its file part, the third ``-3``, skipping ids other documents have.
+
+    >>> docs = [Document(f"{n}#x" if n == "feed" else n, n, "text", "", "", n) for n in ("a", "A", "a-2", "corpus", "feed")]
+    >>> [d.id for d in _unique_ids(docs)]
+    ['a', 'A-3', 'a-2', 'corpus-2', 'feed#x']
+    """
+    from kg.namespaces import RESERVED_DOC_SLUGS, doc_slug
+
+    natural = {doc_slug(d.id) for d in docs} | RESERVED_DOC_SLUGS
+    taken = set(RESERVED_DOC_SLUGS)
+    out = []
+    for doc in docs:
+        slug = doc_slug(doc.id)
+        if slug in taken:
+            file, sep, entry = doc.id.partition("#")
+            k = 2
+            while doc_slug(candidate := f"{file}-{k}{sep}{entry}") in natural | taken:
+                k += 1
+            log.info("%s: %s is taken by another document, this one is %s", doc.path, doc.id, candidate)
+            doc, slug = replace(doc, id=candidate), doc_slug(candidate)
+        taken.add(slug)
+        out.append(doc)
+    return out

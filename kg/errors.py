@@ -38,7 +38,16 @@ class KgError(Exception):
 
 
 class CorpusError(KgError):
-    """A corpus path is missing, empty or cannot be listed."""
+    """A corpus path is missing, empty or cannot be listed, or none of its files can be read.
+
+    Args:
+        skipped: the files that could not be read, each with its reason.
+    """
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
+                 skipped: list[KgError] | tuple[KgError, ...] = ()):
+        super().__init__(message, path=path, line=line)
+        self.skipped = list(skipped)
 
 
 class DocumentError(KgError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -100,9 +101,26 @@ def replace_dir(link: Path, build: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: the lock files this process holds open
+_LOCKS: set[IO] = set()
+
+
+def _forget_locks() -> None:
+    """In a forked child: close the inherited lock files, so that the lock ends with the
+    build and not with the last of its workers."""
+    for fh in list(_LOCKS):
+        with contextlib.suppress(OSError):
+            fh.close()
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks)
+
+
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder for one build; a second build on it is refused.
+    """Hold the output folder for one build; a second build on it is refused. What a killed
+    build left behind is removed first (:func:`remove_leftovers`).
 
     Raises:
         LockError: another process holds the folder.
@@ -122,6 +140,42 @@ def build_lock(out: Path) -> Iterator[None]:
         fh.truncate()
         fh.write(f"{os.getpid()}\n")
         fh.flush()
+        _LOCKS.add(fh)
+        remove_leftovers(out)
         yield
     finally:
+        _LOCKS.discard(fh)
         fh.close()
+
+
+# atomic_write's temporary files (mkstemp: 8 random characters), the N-Quads the store is
+# bulk-loaded from, and the folders and links of a store swap (kg.store writes
+# ``.store.<digest>``, through ``.store.<digest>.tmp`` when it copies a checkpoint;
+# replace_dir ``.store.<pid>.link`` and ``.store.old.<pid>``).
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$|^\.store-load\.[a-z0-9_]{8}\.nq$")
+_STORE_PARTS = re.compile(r"^\.store\.(?:[0-9a-f]{16}(?:\.tmp)?|old\.\d+|\d+\.link)$")
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary files and store folders a killed build left in ``out``; only
+    the holder of :func:`build_lock` may call this. Returns what was removed.
+
+    Store folders are removed only when ``out/store`` links to another one.
+    """
+    removed: list[Path] = []
+    link = out / "store"
+    current = link.resolve() if link.is_symlink() else None
+    for folder, dirs, names in os.walk(out):
+        dirs[:] = [d for d in dirs if not d.startswith(".") or d == ".cache"]  # never into a store
+        removed += [Path(folder, n) for n in names if _TEMPORARY.match(n)]
+    if current is not None:
+        for entry in out.iterdir():
+            if _STORE_PARTS.match(entry.name) and (entry.is_symlink() or entry.resolve() != current):
+                removed.append(entry)
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    return removed

@@ -77,7 +77,7 @@ def _initial(component: nx.Graph, rng: np.random.Generator) -> np.ndarray:
     core = [v for v in nodes if component.degree(v) > 1]
     if len(core) < 3:
         core, leaves = nodes, []
-    sub = component.subgraph(core)
+    sub = _induced(component, core)
     xy_core = pivot_mds(sub)
     lengths = [np.linalg.norm(xy_core[i] - xy_core[j]) for i, j in _edge_index(sub)]
     scale = float(np.median(lengths)) if lengths else 1.0
@@ -102,6 +102,19 @@ def _initial(component: nx.Graph, rng: np.random.Generator) -> np.ndarray:
         r = 0.9 * math.sqrt(k + 1)
         xy[index[v]] = xy[index[hub]] + r * np.array([math.cos(k * golden), math.sin(k * golden)])
     return xy
+
+
+def _induced(graph: nx.Graph, nodes: list[Hashable]) -> nx.Graph:
+    """The subgraph on ``nodes``, its nodes in that order and its edges in ``graph``'s.
+
+    (A networkx subgraph view iterates a small node set in set order, which changes from
+    one process to the next, and does not keep the order of ``nodes`` that callers use.)
+    """
+    inside = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from((u, v) for u, v in graph.edges(nodes) if u in inside and v in inside)
+    return sub
 
 
 def _edge_index(graph: nx.Graph) -> list[tuple[int, int]]:
@@ -222,7 +235,8 @@ def _pack(boxes: list[tuple[float, float]], margin: float = 1.5) -> list[tuple[f
 
 
 def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
-    """Positions of every node, about one unit per edge, deterministic for the same graph.
+    """Positions of every node, about one unit per edge, deterministic for the same graph
+    whatever the order its nodes and edges were added in.
 
     >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
     >>> pos = layout(g)
@@ -233,16 +247,22 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     """
     if graph.number_of_nodes() == 0:
         return {}
-    undirected = nx.Graph(graph.to_undirected(as_view=True) if graph.is_directed() else graph)
-    undirected.remove_edges_from(list(nx.selfloop_edges(undirected)))
+    # Nodes and edges in an order of their own: the force sums (and so the positions) must
+    # not depend on the order the graph was built in, which follows set iteration (string
+    # hashing differs from one process to the next).
+    def key(node: Hashable) -> str:
+        return str(node)
+
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(graph.nodes, key=key))
+    undirected.add_edges_from(sorted((tuple(sorted((u, v), key=key)) for u, v in graph.edges if u != v),
+                                     key=lambda e: (key(e[0]), key(e[1]))))
     rng = np.random.default_rng(seed)
     components = sorted((sorted(c, key=str) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), str(c[0])))
     nodes: list[Hashable] = []
     parts: list[np.ndarray] = []
     for k, members in enumerate(components):
-        sub = nx.Graph()
-        sub.add_nodes_from(members)
-        sub.add_edges_from(undirected.subgraph(members).edges)
+        sub = _induced(undirected, members)
         xy = _initial(sub, rng)
         if sub.number_of_nodes() >= LARGE:
             xy = _force_atlas(xy, np.array(_edge_index(sub), dtype=np.int64).reshape(-1, 2))

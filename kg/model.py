@@ -55,6 +55,8 @@ class Document:
         content: the decoded content (for an entry of a multi-entry file, that entry).
         digest: SHA-256 of the raw bytes and the entry key; the cache key of extraction.
         name: the file name (``feed.xml#<entry>`` for an entry); names the per-document JSON.
+        path: the file as the user named it (the corpus path joined with ``source``), for
+            messages only: it is not part of the document's identity.
     """
 
     id: str
@@ -63,6 +65,7 @@ class Document:
     content: str
     digest: str
     name: str
+    path: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

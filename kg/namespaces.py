@@ -29,7 +29,7 @@ KG = Namespace(PREFIXES["kg"])
 
 __all__ = [
     "CITO", "DCTERMS", "FOAF", "ITSRDF", "KG", "NIF", "ORG", "OWL", "PREFIXES", "PROV", "RDF",
-    "RDFS", "SDO", "SH", "SIOC", "SIOCT", "SKOS", "XSD", "mint_iri", "slugify",
+    "RDFS", "SDO", "SH", "SIOC", "SIOCT", "SKOS", "XSD", "doc_slug", "mint_iri", "slugify",
 ]
 
 #: The path segment of each kind of instance.
@@ -69,3 +69,19 @@ def mint_iri(base: str, kind: str, name: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     return f"{base}{kind}/{slugify(name)}"
+
+
+#: Document paths that name something else: ``graph/corpus`` is the corpus graph.
+RESERVED_DOC_SLUGS = frozenset(("corpus",))
+
+
+def doc_slug(doc_id: str) -> str:
+    """The IRI path of a document (its post and its named graph) from its id.
+
+    Distinct ids can fold to one path (``Café`` and ``cafe``, ``a b`` and ``a-b``):
+    :func:`kg.corpus.load_corpus` gives such documents distinct ids.
+
+    >>> doc_slug("2012/Café au lait#entry-3")
+    '2012/cafe-au-lait/entry-3'
+    """
+    return "/".join(slugify(part) for part in re.split(r"[/#]", doc_id) if part)

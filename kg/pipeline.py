@@ -249,10 +249,15 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         if not items:
             from kg.errors import CorpusError
 
-            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None)
+            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
+                              skipped=result.skipped)
         clock.lap("extract")
-        _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
+        changed = _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
         _analyse(out, result, clock, progress)
+        # Last, as it removes the JSON of documents now gone: a build killed before the end
+        # must leave every previous output in place.
+        result.files = write_extractions(result.extractions, out / "extractions", changed) + result.files
+        clock.lap("write-json")
         cache.save_manifest({
             "inputs": inputs,
             "graphs": result.graphs,
@@ -284,8 +289,9 @@ def _unchanged(result: RunResult, out: Path, manifest: dict[str, Any]) -> RunRes
 
 def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys: dict[str, str], cache: Any,
                  config: Config, manifest: dict[str, Any] | None, result: RunResult, clock: _Clock,
-                 progress: Progress) -> None:
-    """Names across documents, the named graphs (cached), the JSON, the store, Turtle, TriG."""
+                 progress: Progress) -> set[str] | None:
+    """Names across documents, the named graphs (cached), the store, Turtle, TriG; returns
+    the documents whose JSON may have changed (``None``: all)."""
     from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
     from kg.build import Minter, chunk_key, corpus_triples, post_urls
     from kg.export import prefix_header, serialize_graph
@@ -312,9 +318,7 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     result.graphs = {c.graph: c.nquads.name for c in chunks}
     clock.lap("rdf")
 
-    changed_docs = {d.id for d in items_changed(items, manifest, chunk_keys, cache)} if manifest else None
-    result.files = write_extractions(extractions, out / "extractions", changed_docs)
-    clock.lap("write-json")
+    changed = {d.id for d in items_changed(items, manifest, chunk_keys, cache)} if manifest else None
     previous = manifest.get("graphs") if manifest else None
     # The store is written in the background (pyoxigraph releases the GIL) while the rest
     # of the build goes on; it is waited for before the build ends.
@@ -327,6 +331,7 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     result.extractions = extractions
     result.documents = len(items)
     clock.lap("write-rdf")
+    return changed
 
 
 def items_changed(items: list[tuple[Document, Extraction, str]], manifest: dict[str, Any], chunk_keys: dict[str, str],

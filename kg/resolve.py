@@ -8,9 +8,10 @@ mention spans; for the corpus, a map from each document's names to corpus-wide n
 In a document, a lone given name or surname joins the one full name it abbreviates
 (``Martin`` → ``Martin Schneider``, ``Mr. Wladawsky-Berger`` → ``Irving Wladawsky-Berger``,
 ``Art`` → ``Art King``); case variants and possessives fold together (``john sweitzer``,
-``Buffer’s``). Across documents the same normalised name is one entity, and a lone given
-name joins the corpus's only full name with that given name when the two are both post
-authors or share a document.
+``Buffer’s``). Across documents the same normalised name, accents aside, is one entity,
+and a lone given name joins the corpus's only full name with that given name when the two
+are both post authors or share a document. One IRI is always one entity: names that would
+mint the same IRI (``A_b`` and ``A b``) get distinct ones.
 """
 
 from __future__ import annotations
@@ -232,9 +233,10 @@ class Resolution:
     name_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
     key_of: dict[tuple[str, str, str], str] = field(default_factory=dict)
     entities: dict[tuple[str, str], CorpusEntity] = field(default_factory=dict)
-    #: what each concept's IRI is minted from: its name, unless two concepts' names
-    #: would give the same IRI
-    concept_slugs: dict[str, str] = field(default_factory=dict)
+    #: what the IRI of an entity ``(kind, key)`` is minted from when it is not its name:
+    #: every concept (variants share one IRI), and any entity whose name would give the
+    #: IRI of another (``A_b`` and ``A b``): one IRI is always one entity, with one name
+    slug_sources: dict[tuple[str, str], str] = field(default_factory=dict)
     #: per document, its names and what they resolve to (for :meth:`signature`)
     by_document: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
@@ -253,13 +255,14 @@ class Resolution:
     def slug_source(self, kind: str, doc_id: str, name: str) -> str:
         """What the IRI of a document's entity is minted from: the corpus name, or for a
         concept its matching key (so that variants share one IRI)."""
+        key = self.key_of.get((kind, doc_id, name))
         if kind == "concept":
-            key = self.key_of.get((kind, doc_id, name)) or concept_key(name) or name
-            return self.concept_slugs.get(key, name)
-        return self.canonical(kind, doc_id, name)
+            return self.slug_sources.get((kind, key or concept_key(name) or name), name)
+        canonical = self.canonical(kind, doc_id, name)
+        return self.slug_sources.get((kind, key), canonical) if key is not None else canonical
 
     def entity_slug_source(self, kind: str, key: str, entity: CorpusEntity) -> str:
-        return self.concept_slugs.get(key, entity.name) if kind == "concept" else entity.name
+        return self.slug_sources.get((kind, key), entity.name)
 
 
 def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
@@ -273,9 +276,7 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         for kind, items in (("person", ex.persons), ("organisation", ex.organisations),
                             ("concept", ex.concepts), ("work", ex.works)):
             for entity in items:
-                key = normalise(entity.name)
-                if kind == "concept":
-                    key = concept_key(entity.name)
+                key = concept_key(entity.name) if kind == "concept" else unaccented(normalise(entity.name))
                 if entity.lexicon:
                     key = lexicon_keys.setdefault(entity.lexicon, key)
                 if key:
@@ -306,7 +307,9 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         final.setdefault(merged.get(group_key, group_key), []).extend(members)
     for (kind, key), members in sorted(final.items()):
         names = [e.name for _, e in members]
-        name = max(sorted(set(names)), key=lambda n: (len(n.split()), names.count(n), not n.islower()))
+        # ties: a name in capitals and lower case over one in capitals, accents kept over dropped
+        name = max(sorted(set(names)), key=lambda n: (len(n.split()), names.count(n), not n.islower(), not n.isupper(),
+                                                      not n.isascii()))
         aliases = sorted({a for _, e in members for a in (e.name, *e.aliases)} - {name})
         docs = tuple(sorted({d for d, _ in members}))
         lexicon = next((e.lexicon for _, e in members if e.lexicon), None)
@@ -316,19 +319,34 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
             resolution.key_of[(kind, doc_id, entity.name)] = key
     from kg.namespaces import slugify
 
-    taken: dict[str, str] = {}
+    taken: set[tuple[str, str]] = set()
     for (kind, key), entity in sorted(resolution.entities.items()):
-        if kind != "concept":
-            continue
-        slug = slugify(entity.name)
-        source = entity.name if taken.setdefault(slug, key) == key else f"{entity.name} {key}"
-        resolution.concept_slugs[key] = source
+        source, k = entity.name, 1
+        while (kind, slugify(source)) in taken:
+            k += 1
+            source = f"{entity.name} {key}" if k == 2 else f"{entity.name} {key} {k}"
+        taken.add((kind, slugify(source)))
+        if kind == "concept" or source != entity.name:
+            resolution.slug_sources[(kind, key)] = source
     for (kind, doc, name), canonical in resolution.name_of.items():
         resolution.by_document.setdefault(doc, []).append(
             f"{kind}\x01{name}\x01{canonical}\x01{resolution.slug_source(kind, doc, name)}")
     for names in resolution.by_document.values():
         names.sort()
     return resolution
+
+
+def unaccented(key: str) -> str:
+    """A normalised name without its accents: across the corpus ``Zoë Müller`` and ``Zoe
+    Muller`` are one entity, as their IRIs are one (:func:`kg.namespaces.slugify` folds
+    accents); two entities on one IRI would give it two names.
+
+    >>> unaccented(normalise("ZOË MÜLLER")) == unaccented(normalise("Zoe Muller"))
+    True
+    """
+    if key.isascii():
+        return key
+    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=100_000)

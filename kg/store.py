@@ -12,7 +12,6 @@ in milliseconds instead of parsing Turtle. This module imports neither rdflib no
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,12 +22,11 @@ import pyoxigraph as ox
 from kg.errors import GraphError, QueryError
 from kg.files import replace_dir
 from kg.prefixes import PREFIXES
+from kg.sparql import check_read_only
 
 STORE_NAME = "store"
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
             ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
-_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*|#[^\n]*\n\s*)*", re.I)
 
 
 def to_nquads(graphs: Mapping[str, Iterable[str]]) -> bytes:
@@ -158,11 +156,10 @@ def query(store: ox.Store, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean |
     The prefixes of :data:`kg.prefixes.PREFIXES` need no declaration.
 
     Raises:
-        QueryError: an update, or a syntax error (with its position).
+        QueryError: an update or a federated query (:func:`kg.sparql.check_read_only`), or a
+            syntax error (with its position).
     """
-    body = _PROLOGUE.sub("", sparql, count=1)
-    if _UPDATE.match(body):
-        raise QueryError("SPARQL updates are refused: kg query only reads the graph")
+    check_read_only(sparql)
     try:
         return store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as err:

@@ -48,7 +48,9 @@ def url_key(url: str | None) -> str | None:
 
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_NETLOC = re.compile(r"^(?:[^\s@/?#\[\]]+@)?(?:[\w.~-]+|\[[0-9A-Fa-f:.]+\])(?::\d*)?$")
+# A host name (letters of any script: an IDN) or an IPv6 address, and a port of ASCII digits.
+_HOST_PORT = re.compile(r"(?P<host>[\w.~-]+|\[(?P<ipv6>[0-9A-Fa-f:.]+)\])(?::(?P<port>[0-9]*))?")
+_SAFE_USER = "!$&'()*+,;=:%-._~"
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 
 
@@ -56,8 +58,9 @@ def to_web_iri(url: str | None) -> str | None:
     """An http(s) address as a valid IRI, or ``None`` when it is not one.
 
     Pages write addresses that browsers forgive and RDF stores refuse: spaces, a lone
-    ``%``, brackets in the path, a second ``#``. These are percent-encoded; an address
-    whose host is not a host name is dropped.
+    ``%``, brackets in the path, a second ``#``, quotes in the user name. These are
+    percent-encoded; an address whose host is not a host name or an IPv6 address, or whose
+    port is not a number, is dropped.
 
     >>> to_web_iri("https://example.org/100% pure/[draft]#a#b")
     'https://example.org/100%25%20pure/%5Bdraft%5D#a%23b'
@@ -65,6 +68,8 @@ def to_web_iri(url: str | None) -> str | None:
     'https://example.org/caf%C3%A9?q=a%20b'
     >>> to_web_iri("http://exa mple.org/") is None, to_web_iri("www.example.org") is None
     (True, True)
+    >>> to_web_iri('http://a"b%zz@example.org:8080/'), to_web_iri("http://[::1]:80/x"), to_web_iri("http://[:::::]/")
+    ('http://a%22b%25zz@example.org:8080/', 'http://[::1]:80/x', None)
     """
     if not url:
         return None
@@ -72,15 +77,30 @@ def to_web_iri(url: str | None) -> str | None:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not _NETLOC.match(parts.netloc):
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    userinfo, at, host_port = parts.netloc.rpartition("@")
+    host = _HOST_PORT.fullmatch(host_port)
+    if host is None or (host["ipv6"] and not _is_ipv6(host["ipv6"])):
         return None
 
     def clean(piece: str, safe: str) -> str:
         return quote(_BAD_PERCENT.sub("%25", piece), safe=safe)
 
-    out = f"{parts.scheme.lower()}://{parts.netloc}{clean(parts.path, _SAFE_PATH)}"
+    netloc = f"{clean(userinfo, _SAFE_USER)}{at}{host_port}"
+    out = f"{parts.scheme.lower()}://{netloc}{clean(parts.path, _SAFE_PATH)}"
     if parts.query:
         out += "?" + clean(parts.query, _SAFE_PATH + "?")
     if parts.fragment:
         out += "#" + clean(parts.fragment, _SAFE_PATH + "?")
     return out
+
+
+def _is_ipv6(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(address)
+    except ValueError:
+        return False
+    return True

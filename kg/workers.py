@@ -13,9 +13,11 @@ process boundaries here, in batches.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -39,12 +41,28 @@ def worker_count(config: Config, jobs: int) -> int:
     return 1 if jobs < POOL_THRESHOLD else max(1, min(workers, jobs))
 
 
-def _pool(workers: int, initializer: Callable[..., None], args: tuple) -> ProcessPoolExecutor:
+def fork_pool(workers: int, initializer: Callable[..., None] | None = None, args: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of forked workers (no re-import per worker where the platform allows) that
+    die with the build: a build killed with SIGKILL leaves no worker running."""
     try:
-        context = multiprocessing.get_context("fork")  # no re-import per worker where possible
+        context = multiprocessing.get_context("fork")
     except ValueError:
         context = multiprocessing.get_context()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=args)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, args))
+
+
+def _start_worker(parent: int, initializer: Callable[..., None] | None, args: tuple) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+    if initializer is not None:
+        initializer(*args)
 
 
 # --- extraction ---------------------------------------------------------------------------
@@ -101,7 +119,7 @@ def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Confi
             progress(i, len(tasks))
             yield _extract_one(task)
         return
-    with _pool(workers, _init_extract, (config, cache_folder)) as pool:
+    with fork_pool(workers, _init_extract, (config, cache_folder)) as pool:
         for i, result in enumerate(pool.map(_extract_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
             progress(i, len(tasks))
             yield result
@@ -142,6 +160,6 @@ def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache
             progress(i, len(tasks))
             _chunk_one(task)
         return
-    with _pool(workers, _init_chunks, (minter, minter.base, cache_folder)) as pool:
+    with fork_pool(workers, _init_chunks, (minter, minter.base, cache_folder)) as pool:
         for i, _ in enumerate(pool.map(_chunk_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
             progress(i, len(tasks))

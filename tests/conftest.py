@@ -1,8 +1,11 @@
-"""Shared fixtures: the pipeline, the bundled seeds, one build of them per test session."""
+"""Shared fixtures: the pipeline, the bundled seeds, one build of them per test session, and a
+local web server that records the requests nothing may send."""
 
 from __future__ import annotations
 
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,28 @@ def extract_text(nlp):
         return extract(post, nlp, document=name, source=name)
 
     return run
+
+
+@pytest.fixture
+def web_server():
+    """A local web server that records every request: nothing may reach it."""
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server interface
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(b'{"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}')
+
+        do_POST = do_HEAD = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()

@@ -58,7 +58,9 @@ def page(browser):
         d.dismiss()
 
     page.route("**/*", record)
+    page.console_errors = []
     page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("dialog", dialog)
     yield page
     context.close()
@@ -319,3 +321,40 @@ def test_a_5000_node_graph_opens_and_is_usable(page, tmp_path):
     page.mouse.click(x, y)
     page.wait_for_selector("body[data-selected='https://kg.example/person/n4242']")
     assert "Node 4242 is named here." in page.inner_text("#details")
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory):
+    """``kg build`` of documents full of script, image and javascript: text."""
+    from kg.config import Config
+    from kg.pipeline import build
+
+    from .test_hostile_text import write_hostile_corpus
+
+    root = tmp_path_factory.mktemp("hostile-views")
+    build([write_hostile_corpus(root / "corpus")], root / "out", Config())
+    return root / "out"
+
+
+@pytest.mark.parametrize(("view", "iri", "shown"), [
+    ("concepts", "https://kg.example/concept/script-script-alert-1-script",
+     ["</script><script>alert(1)</script>", "Mitch Lieberman wrote “</script><script>alert(1)</script>”"]),
+    ("references", "https://kg.example/person/martin-schneider",
+     ["Martin Schneider said, “<img src=x onerror=alert(2)> is the answer”."]),
+])
+def test_a_built_document_with_script_shows_it_as_text(page, hostile_pages, view, iri, shown):
+    for name in ("index", view):
+        page.goto((hostile_pages / "views" / f"{name}.html").resolve().as_uri())
+    page.wait_for_selector("body[data-stable='true']")
+    x, y = node_point(page, iri)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"body[data-selected='{iri}']")
+    details = page.inner_text("#details")
+    for text in shown:
+        assert text in details
+    assert page.evaluate("document.querySelectorAll('script').length") == 2  # the library and the view
+    assert page.evaluate("document.querySelectorAll('#details *:not(h2):not(h3):not(p):not(ul):not(li):not(div)"
+                         ":not(table):not(tr):not(th):not(td):not(button):not(span)').length") == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.errors == [] and page.console_errors == []
+    assert all(url.startswith("file:") for url in page.requests), page.requests

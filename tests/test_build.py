@@ -105,3 +105,22 @@ def test_hostile_names_still_give_valid_iris_and_literals():
     triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     names = {t.object.value for t in triples if t.predicate.value.endswith("/name")}
     assert hostile in names
+
+
+def test_a_hostile_json_cache_still_gives_valid_rdf():
+    """An extraction read back from JSON can hold what decoding never gives: lone
+    surrogates, non-characters, private use, a lone %, in names and addresses."""
+    import json
+
+    from .rdfcheck import check_rdf
+
+    bad = "\ud800 \udfff \ufffe \uffff \ue000 \U0010fffd \x00 % %zz \u202e"
+    data = json.loads(json.dumps(extraction().to_json()))
+    data["title"] = f"T {bad}"
+    data["url"] = f"https://ex.example/{bad}?q={bad}#{bad}"
+    data["persons"][0]["name"] = f"Chad {bad}"
+    data["citations"][0]["url"] = f"https://us{bad}er@ex.example:8080/{bad}"
+    data["comments"][0]["url"] = f"http://ex.example/{bad}"
+    ex = Extraction.from_json(data)
+    for fmt in ("ttl", "trig", "nt", "nq", "jsonld"):
+        assert check_rdf(to_rdf(graph_of(ex), fmt, BASE), fmt) > 50

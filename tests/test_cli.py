@@ -203,3 +203,30 @@ def test_export_errors(seeds_build, tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("export", "--format", "graphml", "--graph", str(seeds_build[0]), "--out", str(tmp_path / "file"))
     assert result.exit_code != 0 and "Traceback" not in result.stderr
+
+
+def test_library_warnings_do_not_reach_the_user(seeds_copy, tmp_path):
+    import subprocess
+    import sys
+
+    (seeds_copy / "blank.html").write_text("<html><body><div><span> </span></div></body></html>", encoding="utf-8")
+    # a real process: under pytest, logging is already configured by pytest itself
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_copy), "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [f"kg: skipped {seeds_copy / 'blank.html'}: no text found in the HTML page",
+                                        "kg: 1 file(s) skipped"]  # and not trafilatura's "discarding data: None"
+
+
+def test_validate_never_fetches_a_remote_jsonld_context(tmp_path, web_server):
+    url, hits = web_server
+    graph = tmp_path / "remote.jsonld"
+    graph.write_text(json.dumps({"@context": f"{url}/context", "@id": "https://kg.example/x", "name": "X"}), encoding="utf-8")
+    result = run("validate", str(graph))
+    assert result.exit_code == 1 and hits == []
+    assert one_error_line(result).startswith(f"kg: error: {graph}: cannot parse the graph: ")
+    local = tmp_path / "local.jsonld"
+    local.write_text(json.dumps({"@context": {"name": "http://xmlns.com/foaf/0.1/name"}, "@id": "https://kg.example/x",
+                                 "name": "X"}), encoding="utf-8")
+    result = run("validate", str(local))
+    assert result.exit_code == 0 and "conforms" in result.stderr

@@ -79,7 +79,7 @@ def test_bad_files_are_skipped_and_the_rest_is_loaded(tmp_path):
     assert [d.id for d in docs] == ["good"]
     messages = sorted(str(p) for p in problems)
     assert len(messages) == 3
-    assert any(m.endswith("binary.bin: binary file (NUL bytes), not text") for m in messages)
+    assert any(m.endswith("binary.bin: binary file (a NUL byte at byte 0), not text") for m in messages)
     assert sum("empty file" in m for m in messages) == 2
 
 
@@ -87,7 +87,7 @@ def test_size_limit_names_the_file_and_the_option(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000, encoding="utf-8")
     files, _ = iter_files([big])
-    with pytest.raises(DocumentError, match=r"big\.txt: file is 0\.0 MB, over the 0\.0 MB limit \(raise max_file_bytes"):
+    with pytest.raises(DocumentError, match=r"big\.txt: file is 2,000 bytes, over the 1,000 byte limit \(raise max_file_bytes"):
         load_file(files[0], max_bytes=1000)
 
 
@@ -103,3 +103,61 @@ def test_document_identity_is_relative_to_the_corpus_root(tmp_path):
     (moved / "2012" / "post.txt").write_text("T\r\n\r\nbody", encoding="utf-8")
     again, _ = load_corpus([moved])
     assert again[0].id == docs[0].id and again[0].digest == docs[0].digest
+
+
+def test_damaged_utf8_is_refused_not_garbled():
+    raw = "Zoë wrote\nabout the café".encode("utf-8")
+    with pytest.raises(DocumentError, match=r"^a\.txt:2: invalid UTF-8 at byte 11 in a file that is otherwise UTF-8"):
+        decode(raw[:11] + b"\xff" + raw[11:], "a.txt")
+    # a legacy encoding has no UTF-8 sequences at all: it is read, not refused
+    assert decode("Zoë wrote about the café, señor".encode("latin-1"), "a.txt")[0] == "Zoë wrote about the café, señor"
+
+
+def test_nul_bytes_anywhere_make_a_file_binary_but_utf16_is_text():
+    late = b"Title\n\n" + b"x" * 10_000 + b"\x00 and more"
+    with pytest.raises(DocumentError, match=r"^a\.txt: binary file \(a NUL byte at byte 10007\), not text$"):
+        decode(late, "a.txt")
+    assert decode("Un titre\n\nJosé".encode("utf-16-le"), "a.txt") == ("Un titre\n\nJosé", "utf-16")
+
+
+def test_control_characters_are_dropped_when_loading(tmp_path):
+    (tmp_path / "c.txt").write_bytes(b"Title\x1b[0m\n\nBody\x01 with\x7f bell\x07s\x0cand pages.")
+    docs, problems = load_corpus([tmp_path])
+    assert problems == [] and docs[0].content == "Title[0m\n\nBody with bells\nand pages."
+
+
+def test_a_named_pipe_is_skipped_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "post.txt").write_text("Title\n\nBody.", encoding="utf-8")
+    docs, problems = load_corpus([tmp_path])
+    assert [d.id for d in docs] == ["post"]
+    assert [str(p) for p in problems] == [f"{tmp_path / 'pipe.txt'}: not a regular file (a named pipe), not read"]
+
+
+def test_no_more_than_the_limit_is_read_even_if_the_file_grows(tmp_path, monkeypatch):
+    path = tmp_path / "growing.txt"
+    path.write_text("Title\n\nBody.", encoding="utf-8")
+    files, _ = iter_files([path])
+    real_stat = type(path).stat
+    monkeypatch.setattr(type(path), "stat", lambda self, **kw: os.stat_result((*real_stat(self, **kw)[:6], 1, 0, 0, 0)))
+    with pytest.raises(DocumentError, match=r"growing\.txt: file is at least 11 bytes, over the 10 byte limit"):
+        load_file(files[0], max_bytes=10)
+
+
+def test_documents_that_would_share_an_iri_get_distinct_ids(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "post.txt").write_text(f"Post in {folder}\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "post.html").write_text("<html><body><p>Same stem.</p></body></html>", encoding="utf-8")
+    (tmp_path / "one" / "Café.txt").write_text("Café\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "cafe.txt").write_text("cafe\n\nBody.", encoding="utf-8")
+    (tmp_path / "one" / "corpus.txt").write_text("Named like the corpus graph\n\nBody.", encoding="utf-8")
+    docs, problems = load_corpus([tmp_path / "two", tmp_path / "one"])
+    assert problems == []
+    assert [(d.source, d.id) for d in docs] == [
+        ("Café.txt", "Café"), ("cafe.txt", "cafe-2"), ("corpus.txt", "corpus-2"), ("post.html", "post"),
+        ("post.txt", "post-2"), ("post.txt", "post-3"),
+    ]
+    assert [d.path for d in docs][-2:] == [str(tmp_path / "one" / "post.txt"), str(tmp_path / "two" / "post.txt")]
+    again, _ = load_corpus([tmp_path / "one", tmp_path / "two"])  # the order of the arguments does not matter
+    assert [(d.id, d.path) for d in again] == [(d.id, d.path) for d in docs]

@@ -268,3 +268,12 @@ def test_a_huge_single_line_is_extracted(extract_text):
     ex = extract_text("A hostile post\n\n" + " ".join(rng.choice(words) for _ in range(60_000)))
     assert "Martin Schneider" in names(ex.persons)
     assert ex.citations and len(ex.concepts) <= 15
+
+
+def test_a_name_repeated_through_a_huge_document_keeps_its_first_mentions(extract_text):
+    from kg.extract import MAX_MENTIONS
+
+    ex = extract_text("A repetitive post\n\n" + "Cloud computing again. " * (MAX_MENTIONS + 500))
+    cloud = next(c for c in ex.concepts if c.name == "cloud computing")
+    assert len(cloud.mentions) == MAX_MENTIONS
+    assert cloud.mentions[0].start == len("A repetitive post\n\n") and cloud.mentions == tuple(sorted(cloud.mentions))

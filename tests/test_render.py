@@ -163,3 +163,38 @@ def test_report_shows_pictures_and_escapes_names(tmp_path):
     assert svg.startswith("<svg") and "<script" not in svg and "&lt;/script&gt;&lt;script&gt;alert(1)" in svg
     assert svg.count("<circle") == 2 + 1  # two nodes and the legend's one kind
     assert "| B | 3 |" in to_markdown(a, stats)  # most cited people
+
+
+LAYOUT_SCRIPT = """
+import json, networkx as nx
+from kg.layout import layout
+g = nx.barabasi_albert_graph(300, 1, seed=3)  # a tree: most nodes are leaves around a small core
+g = nx.relabel_nodes(g, {n: f"https://kg.example/concept/c{n}" for n in g})
+g.add_edges_from([("x1", "x2"), ("x2", "x3")])
+print(json.dumps(sorted(layout(g).items())))
+"""
+
+
+def test_the_layout_is_the_same_in_every_process_and_for_any_insertion_order():
+    import os
+    import subprocess
+    import sys
+
+    runs = {subprocess.run([sys.executable, "-c", LAYOUT_SCRIPT], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3)}
+    assert len(runs) == 1  # string hashing, and so set order, differs in each
+    g = nx.gnm_random_graph(80, 120, seed=5)
+    backwards = nx.Graph()
+    backwards.add_nodes_from(reversed(list(g.nodes)))
+    backwards.add_edges_from((v, u) for u, v in reversed(list(g.edges)))
+    assert layout(g) == layout(backwards)
+
+
+def test_a_picture_does_not_depend_on_edge_order_or_direction():
+    from kg.report.figures import graph_svg
+
+    g = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    h = nx.Graph([("d", "c"), ("a", "c"), ("c", "b"), ("b", "a")])
+    pos = layout(g)
+    args = dict(title="T", labels={n: n for n in g}, colors={n: "#000" for n in g}, sizes={n: 0.5 for n in g})
+    assert graph_svg(g, pos, **args) == graph_svg(h, pos, **args)

@@ -82,3 +82,20 @@ def test_lexicon_entries_merge_across_documents_whatever_their_label():
     orgs = [e for (kind, _), e in r.entities.items() if kind == "organisation"]
     assert len(orgs) == 1 and orgs[0].documents == ("a", "b") and orgs[0].lexicon == "x:ceb"
     assert r.slug_source("concept", "c", "Guerilla collaboration") == r.slug_source("concept", "d", "guerrilla collaboration")
+
+
+def test_one_iri_is_one_entity_with_one_name():
+    from kg.namespaces import mint_iri
+
+    r = resolve_corpus([
+        ex("a", [Entity("person", "Zoë Müller"), Entity("person", "A_b Smith")]),
+        ex("b", [Entity("person", "ZOE MULLER"), Entity("person", "A b Smith")]),
+    ])
+    people = sorted(e.name for (kind, _), e in r.entities.items() if kind == "person")
+    assert people == ["A b Smith", "A_b Smith", "Zoë Müller"]  # accents aside, the same name is one person
+    assert r.canonical("person", "b", "ZOE MULLER") == "Zoë Müller"
+    iris = {mint_iri("https://kg.example/", "person", r.entity_slug_source(kind, key, e))
+            for (kind, key), e in r.entities.items()}
+    assert len(iris) == 3  # A_b Smith and A b Smith would both be person/a-b-smith
+    assert {mint_iri("https://kg.example/", "person", r.slug_source("person", d, n))
+            for d, n in (("a", "A_b Smith"), ("b", "A b Smith"))} == iris - {"https://kg.example/person/zoe-muller"}

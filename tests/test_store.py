@@ -77,3 +77,24 @@ def test_a_turtle_file_is_loaded_into_memory(tmp_path):
     bad.write_text("<http://x/a> <http://x/b> .", encoding="utf-8")
     with pytest.raises(GraphError, match="cannot parse"):
         open_graph(bad)
+
+
+def test_a_new_build_removes_what_a_killed_one_left(tmp_path):
+    from kg.files import build_lock
+
+    live = write_store(tmp_path, GRAPHS)
+    (tmp_path / "views").mkdir()
+    left = [tmp_path / ".kg.ttl.ab12_x9z.tmp", tmp_path / "views" / ".index.html.0123abcd.tmp",
+            tmp_path / ".store.0123456789abcdef", tmp_path / ".store.old.4242", tmp_path / ".store.4242.link"]
+    for path in left[:2]:
+        path.write_text("half", encoding="utf-8")
+    left[2].mkdir()
+    left[3].mkdir()
+    left[4].symlink_to(live.name)
+    kept = [tmp_path / "kg.ttl", tmp_path / ".hidden.txt", tmp_path / "views" / "index.html"]
+    for path in kept:
+        path.write_text("mine", encoding="utf-8")
+    with build_lock(tmp_path):
+        pass
+    assert not any(p.exists() or p.is_symlink() for p in left)
+    assert all(p.exists() for p in kept) and live.exists() and (tmp_path / "store").resolve() == live.resolve()

@@ -8,9 +8,16 @@ The steps run in a fixed order, each in its own module: the thread (authors and
 addressees), persons, organisations, in-document resolution, citations, affiliations,
 concepts. The result depends only on the text and the options, so it can be cached by the
 document's digest.
+
+An entity keeps at most :data:`MAX_MENTIONS` mentions per document (the first ones): each
+becomes seven triples, and a name repeated all through a huge document would otherwise
+swell the graph a thousandfold (a 1 MB line of one word: a million triples, 1.7 GB).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.language import Language
 
@@ -28,7 +35,10 @@ from kg.lexicon import cues
 from kg.model import Affiliation, Citation, CommentRecord, Entity, Extraction, Post, Span
 from kg.resolve import Cluster, cluster_orgs, cluster_people, normalise
 
-__all__ = ["extract"]
+__all__ = ["MAX_MENTIONS", "extract"]
+
+#: Mentions kept per entity and document.
+MAX_MENTIONS = 1000
 
 
 def extract(post: Post, nlp: Language, *, document: str, source: str, max_concepts: int = 15) -> Extraction:
@@ -99,16 +109,22 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         url=post.url,
         title_span=post.title_span,
         author_evidence=thread.post_author_span,
-        persons=persons,
-        organisations=organisations,
-        concepts=tuple(concepts),
-        works=tuple(works),
+        persons=_capped(persons),
+        organisations=_capped(organisations),
+        concepts=_capped(concepts),
+        works=_capped(works),
         citations=tuple(citations),
         comments=tuple(records),
         affiliations=tuple(affiliations),
         links=post.links,
         sentences=tuple(ctx.sentences),
     )
+
+
+def _capped(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    """The entities with their first :data:`MAX_MENTIONS` mentions."""
+    return tuple(e if len(e.mentions) <= MAX_MENTIONS else replace(e, mentions=e.mentions[:MAX_MENTIONS])
+                 for e in entities)
 
 
 def _role_span(text: str, affiliation: Affiliation) -> Span | None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from kg.analyze import Analysis
 from kg.files import write_text
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
+from kg.workers import fork_pool
 
 # --- pages ----------------------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
         workers = min(len(views), os.cpu_count() or 1)
         if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with fork_pool(workers) as pool:
                 done = dict(zip(order, pool.map(_write_view, order)))
             written = [done[i] for i in range(len(views))]
         else:

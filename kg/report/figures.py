@@ -66,7 +66,10 @@ def graph_svg(
             out.append('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
                        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#7d8791"/></marker></defs>')
         out.append('<g stroke="#9aa3ad" stroke-opacity="0.6">')
-        for u, v, data in graph.edges(data=True):
+        # in an order (and, undirected, a direction) of their own: a subgraph view iterates
+        # in set order, which changes from one process to the next
+        edges = [(u, v, data) if directed or str(u) <= str(v) else (v, u, data) for u, v, data in graph.edges(data=True)]
+        for u, v, data in sorted(edges, key=lambda e: (str(e[0]), str(e[1]))):
             if u in positions and v in positions and u != v:
                 (ax, ay), (bx, by) = at(u), at(v)
                 width = 0.6 + min(float(data.get("weight", 1) or 1), 6) * 0.3

@@ -38,23 +38,36 @@ def to_post(doc: Document) -> Post:
     """Parse a document into a post.
 
     Raises:
-        DocumentError: the format is not supported or the content cannot be parsed.
+        DocumentError: the format is not supported or the content cannot be parsed
+            (named by the file's path as the user gave it).
     """
+    where = doc.path or doc.source
+    try:
+        return _to_post(doc, where)
+    except RecursionError as err:
+        raise DocumentError(_TOO_DEEP, path=where) from err
+
+
+#: A reader met structure nested deeper than Python's stack allows.
+_TOO_DEEP = "nested too deeply to read (thousands of levels of markup or replies)"
+
+
+def _to_post(doc: Document, where: str) -> Post:
     if doc.format == "text":
         return parse_text(doc.id, doc.content)
     if doc.format == "html":
         from kg.structure.html import parse_html
 
-        return parse_html(doc.id, doc.content, source=doc.source)
+        return parse_html(doc.id, doc.content, source=where)
     if doc.format == "markdown":
         from kg.structure.markdown import parse_markdown
 
-        return parse_markdown(doc.id, doc.content, source=doc.source)
+        return parse_markdown(doc.id, doc.content, source=where)
     if doc.format in ("rss", "atom", "wxr"):
         from kg.structure.entries import parse_entry
 
-        return parse_entry(doc.id, doc.content, source=doc.source)
-    raise DocumentError(f"{doc.format} documents are not supported", path=doc.source)
+        return parse_entry(doc.id, doc.content, source=where)
+    raise DocumentError(f"{doc.format} documents are not supported", path=where)
 
 
 def split_entries(content: str, fmt: str, path: Path) -> list[tuple[str, str, str]]:
@@ -66,12 +79,15 @@ def split_entries(content: str, fmt: str, path: Path) -> list[tuple[str, str, st
         DocumentError: the format is not a multi-entry one, or the markup is refused or
             cannot be parsed.
     """
-    if fmt in ("rss", "atom"):
-        from kg.structure.feeds import split_feed
+    try:
+        if fmt in ("rss", "atom"):
+            from kg.structure.feeds import split_feed
 
-        return split_feed(content, fmt, path)
-    if fmt == "wxr":
-        from kg.structure.wxr import split_wxr
+            return split_feed(content, fmt, path)
+        if fmt == "wxr":
+            from kg.structure.wxr import split_wxr
 
-        return split_wxr(content, path)
+            return split_wxr(content, path)
+    except RecursionError as err:
+        raise DocumentError(_TOO_DEEP, path=path) from err
     raise DocumentError(f"{fmt} files do not hold several entries", path=path)

@@ -34,12 +34,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import lxml.html
-from lxml import etree
-
 from kg.errors import DocumentError
 from kg.model import Post
 from kg.namespaces import slugify
+from kg.structure.lookup import to_fragment
 from kg.structure.markup import PostMeta, RawComment, to_post_from_parts
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
@@ -129,27 +127,18 @@ def parse_entry(doc_id: str, content: str, *, source: str | None = None) -> Post
     try:
         data = json.loads(content)
         meta = PostMeta(title=data.get("title"), date=data.get("date"), author=data.get("author"), url=data.get("url"))
-        body = data["text"] if "text" in data else _fragment(data.get("html"))
-        comments = [_comment(c) for c in data.get("comments", [])]
+        body = data["text"] if "text" in data else to_fragment(data.get("html"), source=source)
+        comments = [_comment(c, source) for c in data.get("comments", [])]
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise DocumentError(f"not a feed or export entry: {err}", path=source) from err
     return to_post_from_parts(doc_id, meta, body, comments)
 
 
-def _comment(c: dict[str, Any]) -> RawComment:
+def _comment(c: dict[str, Any], source: str | None) -> RawComment:
     kind = c.get("kind") or "comment"
     parent = c.get("parent")
     if kind in ("pingback", "trackback"):
         return RawComment(kind=kind, author_url=c.get("author_url"), date=c.get("date"), parent=parent,
                           content=f"{kind.capitalize()}: {c.get('author') or ''}")
     return RawComment(author=c.get("author"), author_url=c.get("author_url"), date=c.get("date"),
-                      content=_fragment(c.get("html")), parent=parent)
-
-
-def _fragment(html: str | None) -> etree._Element | None:
-    if not html or not html.strip():
-        return None
-    try:
-        return lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
+                      content=to_fragment(c.get("html"), source=source), parent=parent)

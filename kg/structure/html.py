@@ -31,7 +31,7 @@ from lxml import etree
 from kg.errors import DocumentError
 from kg.model import Post
 from kg.structure import threads
-from kg.structure.lookup import PageIndex, folded, has_token, to_date
+from kg.structure.lookup import PageIndex, folded, has_token, refuse_deep, to_date
 from kg.structure.markup import PostMeta, to_post_from_parts
 from kg.structure.threads import ld_name, ld_text, mf2_name, mf2_value
 
@@ -61,12 +61,15 @@ def to_tree(content: str, *, source: str | None = None) -> etree._Element:
     """Parse HTML; libxml2 repairs broken and truncated markup as browsers do.
 
     Raises:
-        DocumentError: the content holds nothing to parse.
+        DocumentError: the content holds nothing to parse, or nests deeper than the
+            parser reads (:data:`~kg.structure.lookup.MAX_DEPTH` elements).
     """
+    parser = _parser()
     try:
-        root = etree.fromstring(content.encode("utf-8", "replace"), _parser())
+        root = etree.fromstring(content.encode("utf-8", "replace"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
         raise DocumentError(f"cannot parse the HTML: {err}", path=source) from err
+    refuse_deep(parser, source)
     if root is None:
         raise DocumentError("cannot parse the HTML: no element in it", path=source)
     return root
@@ -213,7 +216,7 @@ def _json_ld_posting(index: PageIndex, source: str | None) -> dict | None:
             continue
         try:
             data = json.loads(script.text or "")
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:  # a block nested thousands deep overflows the decoder
             log.info("%s: JSON-LD block not read: %s", source, err)
             continue
         stack: list[Any] = [data]

@@ -1,7 +1,9 @@
-"""Look-ups shared by the HTML readers: a one-pass index of a page, folded text, dates.
+"""Look-ups shared by the HTML readers: a one-pass index of a page, folded text, dates,
+and the depth limit of the HTML parser.
 
 Input: a parsed page (lxml) and strings. Output: the elements that carry a class or tag
-of interest, in document order; an element's text with its whitespace folded; an ISO date.
+of interest, in document order; an element's text with its whitespace folded; an ISO date;
+HTML fragments parsed, or refused when they nest deeper than the parser reads.
 
 Why an index: an XPath class test (``contains(concat(" ", @class, " "), " x ")``) walks
 the whole page each time, and a page needs a dozen of them; one pass that files every
@@ -12,10 +14,63 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import cache
 
+import lxml.html
 from lxml import etree
 
+from kg.errors import DocumentError
 from kg.structure.dates import find_date, parse_date
+
+#: libxml2 stops parsing (and drops the rest of the page) at this depth of elements.
+MAX_DEPTH = 256
+
+
+def refuse_deep(parser: etree._FeedParser, source: str | None, *, lines: bool = True) -> None:
+    """Refuse what ``parser`` last parsed if it stopped at :data:`MAX_DEPTH`: the rest of the
+    page would be silently lost.
+
+    Args:
+        lines: whether the parser's line numbers are the file's (not for a fragment).
+
+    Raises:
+        DocumentError: the markup nests deeper than the parser reads.
+    """
+    for entry in parser.error_log:
+        if "Excessive depth" in entry.message:
+            raise DocumentError(
+                f"HTML nested more than {MAX_DEPTH} elements deep, refused: the parser stops there "
+                "and would drop the rest of the page", path=source, line=entry.line if lines else None)
+
+
+@cache
+def _fragment_parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser()
+
+
+def to_fragment(html: str | None, *, source: str | None = None) -> etree._Element | None:
+    """Parse an HTML fragment into a ``<div>`` holding it; ``None`` if it is empty or has
+    nothing to parse.
+
+    Raises:
+        DocumentError: the fragment nests deeper than :data:`MAX_DEPTH` elements.
+
+    >>> to_fragment("<p>Hi <b>there</b></p>").text_content()
+    'Hi there'
+    >>> to_fragment("<div>" * 300 + "deep" + "</div>" * 300, source="feed.xml")
+    Traceback (most recent call last):
+    ...
+    kg.errors.DocumentError: feed.xml: HTML nested more than 256 elements deep, refused: the parser stops there and would drop the rest of the page
+    """
+    if not html or not html.strip():
+        return None
+    parser = _fragment_parser()
+    try:
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    refuse_deep(parser, source, lines=False)
+    return fragment
 
 
 class PageIndex:

@@ -17,21 +17,33 @@ import re
 from functools import cache
 from typing import Any
 
-import lxml.html
-
 from kg.errors import DocumentError
 from kg.model import Post
-from kg.structure.lookup import folded, to_date
+from kg.structure.lookup import folded, to_date, to_fragment
 from kg.structure.markup import PostMeta, to_post_from_parts
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<yaml>.*?)(?:\n)?^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+
+
+#: Quotes and lists nested deeper than this are refused: markdown-it would drop them silently.
+MAX_NESTING = 50
 
 
 @cache
 def _markdown():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING + 10}).enable("table")
+    md.block.ruler.before("table", "kg_depth", _refuse_deep_nesting)
+    return md
+
+
+def _refuse_deep_nesting(state: Any, start: int, end: int, silent: bool) -> bool:
+    """A block rule that only looks: markdown-it skips what nests past ``maxNesting``."""
+    if state.level > MAX_NESTING:
+        raise DocumentError(f"Markdown nested more than {MAX_NESTING} levels deep (quotes or lists inside each other), "
+                            "refused", line=state.line + 1)
+    return False
 
 
 def split_front_matter(content: str) -> tuple[dict[str, Any], str, int]:
@@ -68,14 +80,18 @@ def parse_markdown(doc_id: str, content: str, *, source: str | None = None) -> P
     """Parse a Markdown file into a post.
 
     Raises:
-        DocumentError: the front matter is invalid.
+        DocumentError: the front matter is invalid, or the Markdown or the HTML in it
+            nests too deeply.
     """
     try:
-        front, body_md, _ = split_front_matter(content)
+        front, body_md, first_line = split_front_matter(content)
     except DocumentError as err:
         raise DocumentError(err.message, path=source, line=err.line) from err
-    html = _markdown().render(body_md)
-    body = lxml.html.fragment_fromstring(html, create_parent="div") if html.strip() else None
+    try:
+        html = _markdown().render(body_md)
+    except DocumentError as err:  # lines of the body are counted from the end of the front matter
+        raise DocumentError(err.message, path=source, line=(err.line or 1) + first_line - 1) from err
+    body = to_fragment(html, source=source)
     title = _scalar(front.get("title"))
     if title is None and body is not None and len(body) and body[0].tag == "h1" and not (body.text or "").strip():
         title = folded(body[0])

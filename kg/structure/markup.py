@@ -35,6 +35,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from kg.chars import drop_controls
 from kg.model import Block, Comment, Link, Post, Span
 from kg.structure.text import split_pingback
 from kg.urls import to_web_iri
@@ -157,7 +158,7 @@ class TextBuilder:
         Args:
             tight: a line break before it instead of a blank line.
         """
-        words = " ".join((text or "").split())
+        words = fold(text)
         if not words:
             return None
         self._request("\n" if tight or self._tight else "\n\n")
@@ -176,7 +177,7 @@ class TextBuilder:
             blocks: record the paragraphs as blocks (for the post body).
         """
         self._region_start = None
-        for para in text.replace("\r\n", "\n").split("\n\n"):
+        for para in drop_controls(text).replace("\r\n", "\n").split("\n\n"):
             lines = [" ".join(ln.split()) for ln in para.split("\n")]
             lines = [ln for ln in lines if ln]
             if not lines:
@@ -271,6 +272,9 @@ class TextBuilder:
             self._space = True
 
     def _inline(self, text: str, kind: str, pre: bool) -> None:
+        text = drop_controls(text)  # a character reference can bring one back
+        if not text:
+            return
         if pre and "\n" in text:
             pieces = text.split("\n")
             for k, piece in enumerate(pieces):
@@ -319,6 +323,15 @@ class TextBuilder:
             except ValueError:
                 return None
         return to_web_iri(href)
+
+
+def fold(text: str | None) -> str:
+    r"""Text as one line: control characters dropped, runs of whitespace folded.
+
+    >>> fold("  Ann\x01\n  Author ")
+    'Ann Author'
+    """
+    return " ".join(drop_controls(text or "").split())
 
 
 def _kind(tag: str, inherited: str) -> str:
@@ -393,7 +406,7 @@ def _render_comment(out: TextBuilder, c: RawComment) -> Comment:
     if c.kind in ("pingback", "trackback"):
         # (the folded line is kept here: reading it back from out.text would join the
         # whole text once per comment)
-        line = " ".join((c.content if isinstance(c.content, str) else "").split()) \
+        line = fold(c.content if isinstance(c.content, str) else "") \
             or f"{c.kind.capitalize()}: {c.author_url or ''}".strip()
         span = out.line(line)
         assert span is not None
@@ -403,7 +416,7 @@ def _render_comment(out: TextBuilder, c: RawComment) -> Comment:
         author_span = Span(span.start + at, span.start + at + len(site)) if site and at >= 0 else None
         return Comment(span=span, body=span, author=site, author_span=author_span, date=c.date, parent=c.parent,
                        kind=c.kind, url=out.resolve(c.author_url), source_title=title, source_site=site)
-    author = " ".join((c.author or "").split()) or None
+    author = fold(c.author) or None
     author_span = out.line(author)
     if author_span is not None:
         out.tight()

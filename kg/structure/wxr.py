@@ -105,13 +105,18 @@ def _thread(item: etree._Element, wp: str) -> list[dict]:
         parent = c["reply_to"] if c["reply_to"] in comments else None
         children.setdefault(parent, []).append(cid)
     out: list[dict] = []
-
-    def visit(parent_id: str | None, parent_index: int | None) -> None:
-        for cid in sorted(children.get(parent_id, []), key=lambda i: comments[i]["order"]):
-            c = comments[cid]
-            out.append({k: c[k] for k in ("kind", "author", "author_url", "date", "html")} | {"parent": parent_index})
-            visit(cid, len(out) - 1)
-
-    visit(None, None)
+    # Depth first, each comment followed by its replies; a stack, not recursion, because a
+    # chain of replies can be thousands long.
+    stack: list[tuple[str, int | None]] = [(cid, None) for cid in reversed(_by_order(children.get(None, []), comments))]
+    while stack:
+        cid, parent_index = stack.pop()
+        c = comments[cid]
+        out.append({k: c[k] for k in ("kind", "author", "author_url", "date", "html")} | {"parent": parent_index})
+        index = len(out) - 1
+        stack.extend((child, index) for child in reversed(_by_order(children.get(cid, []), comments)))
     return out
+
+
+def _by_order(ids: list[str], comments: dict[str, dict]) -> list[str]:
+    return sorted(ids, key=lambda i: comments[i]["order"])
 
