@@ -148,6 +148,8 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", help="A TOML file wi
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="An installed trained spaCy pipeline whose NER adds a signal (none needed).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-j", min=0, show_default=False,
+                                               help="Processes for extraction (default 0: one per CPU; small corpora use one).")]
 
 
 @app.command()
@@ -158,6 +160,7 @@ def build(
     config: ConfigOpt = None,
     model: ModelOpt = None,
     base_iri: Annotated[str | None, typer.Option("--base-iri", help="Prefix of the IRIs the graph mints.")] = None,
+    workers: WorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Build the knowledge graph of a corpus: Turtle, TriG, store, JSON, report and views.
@@ -166,7 +169,7 @@ def build(
     """
     from kg.pipeline import build as run_build
 
-    cfg = _config(config, model=model, base_iri=base_iri)
+    cfg = _config(config, model=model, base_iri=base_iri, workers=workers)
     with _progress(not quiet) as progress:
         result = run_build(corpus or _default_corpus(), out, cfg, progress)
     _report_skipped(result.skipped)
@@ -191,6 +194,7 @@ def extract(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for one JSON per document.", file_okay=False)],
     config: ConfigOpt = None,
     model: ModelOpt = None,
+    workers: WorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract each document into a JSON file in the gold-label schema, without building the graph.
@@ -199,7 +203,7 @@ def extract(
     """
     from kg.pipeline import extract_documents
 
-    cfg = _config(config, model=model)
+    cfg = _config(config, model=model, workers=workers)
     with _progress(not quiet) as progress:
         result = extract_documents(docs, out, cfg, progress)
     _report_skipped(result.skipped)

@@ -230,3 +230,11 @@ def test_validate_never_fetches_a_remote_jsonld_context(tmp_path, web_server):
                                  "name": "X"}), encoding="utf-8")
     result = run("validate", str(local))
     assert result.exit_code == 0 and "conforms" in result.stderr
+
+
+def test_build_takes_a_number_of_workers(seeds_copy, tmp_path):
+    done = run("build", str(seeds_copy), "--out", str(tmp_path / "out"), "--workers", "2", "--quiet")
+    assert done.exit_code == 0, done.stderr
+    assert (tmp_path / "out" / "kg.ttl").is_file()
+    refused = run("build", str(seeds_copy), "--out", str(tmp_path / "out"), "--workers", "-1")
+    assert refused.exit_code == 2 and "--workers" in refused.stderr

@@ -101,3 +101,14 @@ def test_a_damaged_cache_is_recomputed(seeds_copy, tmp_path):
     clean = tmp_path / "clean"
     build([seeds_copy], clean, Config())
     same_outputs(out, clean)
+
+
+def test_worker_processes_give_the_bytes_of_one_process(seeds_copy, tmp_path, monkeypatch):
+    import kg.workers
+
+    monkeypatch.setattr(kg.workers, "POOL_THRESHOLD", 1)  # the five seeds, in a pool
+    one = build([seeds_copy], tmp_path / "one", Config(workers=1))
+    two = build([seeds_copy], tmp_path / "two", Config(workers=2))
+    assert one.extracted == two.extracted == 5
+    for name in ("kg.ttl", "kg.trig", "stats.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
