@@ -11,6 +11,7 @@ IRI while case and accent variants of one name do.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -38,8 +39,10 @@ KINDS = ("person", "organisation", "concept", "work", "post", "graph", "site")
 _MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(name: str) -> str:
-    """Fold a name to an IRI path segment.
+    """Fold a name to an IRI path segment (cached: a name is minted again in every
+    document that mentions it).
 
     >>> slugify("Irving Wladawsky-Berger")
     'irving-wladawsky-berger'
