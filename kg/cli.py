@@ -282,24 +282,29 @@ def validate(
 def view(
     out: OutOpt = Path("exports"),
     open_browser: Annotated[bool, typer.Option("--open", help="Open the index in a web browser.")] = False,
+    redraw: Annotated[bool, typer.Option("--redraw", help="Draw the views again from the graph's store.")] = False,
 ) -> None:
-    """Draw the interactive views again from the written graph and print the index's path.
+    """Print the path of the views' index (drawn by kg build; again from the store if missing or with --redraw).
 
     Example: kg view --open
     """
-    from kg.analyze import analyze
-    from kg.render import write_views
-    from kg.store import open_graph
+    index = out / "views" / "index.html"
+    if redraw or not index.is_file():
+        from kg.analyze import analyze
+        from kg.files import build_lock
+        from kg.render import write_views
+        from kg.store import open_graph
 
-    analysis = analyze(open_graph(out))
-    stats = _read_stats(out) or analysis.to_stats(documents=0, skipped=[])
-    write_views(analysis, stats, out / "views")
-    index = (out / "views" / "index.html").resolve()
-    typer.echo(str(index))
+        store = open_graph(out)  # first: no build there is an error, not a new folder
+        with build_lock(out):
+            analysis = analyze(store)
+            stats = _read_stats(out) or analysis.to_stats(documents=0, skipped=[])
+            write_views(analysis, stats, out / "views")
+    typer.echo(str(index.resolve()))
     if open_browser:
         import webbrowser
 
-        if not webbrowser.open(index.as_uri()):
+        if not webbrowser.open(index.resolve().as_uri()):
             _say("kg: no browser could be started; open the file above by hand")
 
 

@@ -133,6 +133,19 @@ def test_view_and_stats(seeds_build, tmp_path):
     shutil.copytree(seeds_build[0], out, symlinks=True)
     result = run("view", "--out", str(out))
     assert result.exit_code == 0 and result.stdout.strip().endswith("views/index.html")
+    drawn = {p.name: p.read_bytes() for p in (out / "views").glob("*.html")}
+    for path in (out / "views").glob("*.html"):
+        path.unlink()
+    result = run("view", "--out", str(out))  # missing: drawn again from the store, the same
+    assert result.exit_code == 0 and {p.name: p.read_bytes() for p in (out / "views").glob("*.html")} == drawn
+    (out / "views" / "references.html").write_text("stale", encoding="utf-8")
+    assert run("view", "--out", str(out)).exit_code == 0
+    assert (out / "views" / "references.html").read_text(encoding="utf-8") == "stale"  # left as the build drew it
+    assert run("view", "--out", str(out), "--redraw").exit_code == 0
+    assert (out / "views" / "references.html").read_bytes() == drawn["references.html"]
+    result = run("view", "--out", str(tmp_path / "nothing"))
+    assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
+    assert not (tmp_path / "nothing").exists()
     result = run("stats", "--out", str(out), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["counts"]["posts"] == 5
     result = run("stats", "--out", str(out))
