@@ -1,4 +1,5 @@
-"""Characters that are not text: control characters, non-characters, lone surrogates.
+"""Characters that are not text (control characters, non-characters, lone surrogates), and
+accents folded away.
 
 Input: a string as a file or a markup parser gave it. Output: the same string without the
 characters no reader sees and that XML 1.0 (GraphML, GEXF, RSS) cannot hold, so that they
@@ -12,6 +13,7 @@ reference (``&#1;``) brings a control character back after decoding.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls but tab, line feed and carriage return; DEL; the non-characters U+FFFE and
 # U+FFFF; lone surrogates (only a hostile JSON cache has them). The C1 controls stay: XML
@@ -36,3 +38,14 @@ def drop_controls(text: str) -> str:
         text = _BREAKS.sub("\n", text)
     return text
 
+
+
+def strip_accents(text: str) -> str:
+    """The text with its combining marks dropped (after NFKD decomposition).
+
+    >>> strip_accents("Zoë Müller, Ståle")
+    'Zoe Muller, Stale'
+    """
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -19,6 +19,7 @@ import unicodedata
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD
 
+from kg.chars import strip_accents
 from kg.prefixes import PREFIXES
 
 SIOC = Namespace(PREFIXES["sioc"])
@@ -52,8 +53,7 @@ def slugify(name: str) -> str:
     True
     """
     nfkc = unicodedata.normalize("NFKC", name).casefold().strip()
-    folded = unicodedata.normalize("NFKD", nfkc)
-    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
+    ascii_only = strip_accents(nfkc)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.encode("ascii", "ignore").decode()).strip("-")
     letters_in = sum(c.isalnum() for c in ascii_only)
     letters_out = sum(c.isalnum() for c in slug)

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.chars import strip_accents
 from kg.lexicon import cues
 from kg.model import Entity, Extraction, Span
 
@@ -246,10 +247,7 @@ class Resolution:
     def signature(self, doc_id: str) -> str:
         """A digest of every corpus-wide name a document's entities get: it changes when,
         and only when, another document changes what this one's triples say."""
-        names = sorted(
-            f"{kind}\x01{name}\x01{canonical}\x01{self.slug_source(kind, doc, name)}"
-            for (kind, doc, name), canonical in self.name_of.items() if doc == doc_id
-        ) if not self.by_document else self.by_document.get(doc_id, [])
+        names = self.by_document.get(doc_id, [])
         return hashlib.sha256("\x00".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def slug_source(self, kind: str, doc_id: str, name: str) -> str:
@@ -276,7 +274,8 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
         for kind, items in (("person", ex.persons), ("organisation", ex.organisations),
                             ("concept", ex.concepts), ("work", ex.works)):
             for entity in items:
-                key = concept_key(entity.name) if kind == "concept" else unaccented(normalise(entity.name))
+                # accents aside, as the IRIs fold them (two entities on one IRI would give it two names)
+                key = concept_key(entity.name) if kind == "concept" else strip_accents(normalise(entity.name))
                 if entity.lexicon:
                     key = lexicon_keys.setdefault(entity.lexicon, key)
                 if key:
@@ -334,19 +333,6 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
     for names in resolution.by_document.values():
         names.sort()
     return resolution
-
-
-def unaccented(key: str) -> str:
-    """A normalised name without its accents: across the corpus ``Zoë Müller`` and ``Zoe
-    Muller`` are one entity, as their IRIs are one (:func:`kg.namespaces.slugify` folds
-    accents); two entities on one IRI would give it two names.
-
-    >>> unaccented(normalise("ZOË MÜLLER")) == unaccented(normalise("Zoe Muller"))
-    True
-    """
-    if key.isascii():
-        return key
-    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -174,11 +174,13 @@ def rows(result: ox.QuerySolutions) -> list[dict[str, str | int | float | None]]
     variables = [v.value for v in result.variables]
     out = []
     for solution in result:
-        out.append({name: _plain(solution[name]) for name in variables})
+        out.append({name: plain(solution[name]) for name in variables})
     return out
 
 
-def _plain(term: object) -> str | int | float | None:
+def plain(term: object) -> str | int | float | None:
+    """A term of a solution as a Python value: a number for a numeric literal, else its
+    value (``None`` when unbound)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.analyze import sparql
-from kg.store import query
+from kg.store import plain, query
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +42,6 @@ class Source(Protocol):
         ...
 
 
-def _value(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        return term.value
-    return term.value
-
-
 class StoreSource:
     """Rows read by running each query on a store (the union of its named graphs)."""
 
@@ -66,7 +52,7 @@ class StoreSource:
         t = time.perf_counter()
         result = query(self.store, getattr(sparql, name))
         names = [v.value for v in result.variables]
-        out = [tuple(_value(solution[i]) for i in range(len(names))) for solution in result]
+        out = [tuple(plain(solution[i]) for i in range(len(names))) for solution in result]
         log.debug("analyze: %s: %d rows in %.2f s", name, len(out), time.perf_counter() - t)
         return names, out
 

@@ -208,18 +208,21 @@ class TextBuilder:
         self._record_blocks, self._record_links = blocks, links
         self._space = False
         self._block_start = None
-        kind = "paragraph"
-        if element.text:
-            self._inline(element.text, kind, False)
-        for child in element:
-            self._walk(child, kind, False, skip)
-            if child.tail:
-                self._inline(child.tail, kind, False)
+        self._content(element, "paragraph", False, skip)
         self._end_block()
         self._record_blocks, self._record_links = False, True
         return None if self._region_start is None else Span(self._region_start, self.pos)
 
     # -- rendering ---------------------------------------------------------------------
+
+    def _content(self, el: etree._Element, kind: str, pre: bool, skip: Callable | None) -> None:
+        """An element's text, its children and the text after each child."""
+        if el.text:
+            self._inline(el.text, kind, pre)
+        for child in el:
+            self._walk(child, kind, pre, skip)
+            if child.tail:
+                self._inline(child.tail, kind, pre)
 
     def _walk(self, el: etree._Element, kind: str, pre: bool, skip: Callable | None) -> None:
         tag = el.tag
@@ -256,12 +259,7 @@ class TextBuilder:
             if url:
                 link = [url, None]
                 self._open_links.append(link)
-        if el.text:
-            self._inline(el.text, kind, pre)
-        for child in el:
-            self._walk(child, kind, pre, skip)
-            if child.tail:
-                self._inline(child.tail, kind, pre)
+        self._content(el, kind, pre, skip)
         if link is not None:
             self._open_links.remove(link)
             if link[1] is not None and self._record_links:
