@@ -337,18 +337,17 @@ def stats(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
         return
+    from kg.analyze import COUNTED, PROJECTIONS
     from kg.store import render_table
 
     counts = data["counts"]
-    typer.echo(render_table(["type", "count"], [[k, str(counts[k])] for k in
-                            ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")]))
+    typer.echo(render_table(["type", "count"], [[k, str(counts[k])] for k in COUNTED]))
     cited = data["most_cited"]["people"][:10]
     if cited:
         typer.echo(render_table(["most cited person", "citations"], [[p["name"], str(p["citations"])] for p in cited]))
     central = data["central_concepts"][:10]
     if central:
         typer.echo(render_table(["central concept", "pagerank"], [[c["name"], f"{c['pagerank']:.3f}"] for c in central]))
-    from kg.analyze import PROJECTIONS
 
     projections = {name: data["projections"][name] for name in PROJECTIONS if name in data.get("projections", {})}
     typer.echo(render_table(["projection", "nodes", "edges", "communities", "most central"],

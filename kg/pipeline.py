@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.config import Config
 from kg.corpus import load_corpus
-from kg.errors import DocumentError, KgError
+from kg.errors import KgError
 from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
 
@@ -305,21 +305,27 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     minter = Minter(config.base_iri, resolution, post_urls(extractions))
     clock.lap("resolve")
     chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
-    todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if cache.load_chunk(chunk_keys[ex.doc_id]) is None]
+    found = {key: cache.load_chunk(key) for key in chunk_keys.values()}
+    todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
     make_chunks(todo, minter, cache.folder, config, lambda i, n: progress("graph", i, n))
     corpus = corpus_triples(resolution, minter)
     corpus_key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
-    if cache.load_chunk(corpus_key) is None:
+    corpus_chunk = cache.load_chunk(corpus_key)
+    if corpus_chunk is None:
         serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
         rows = dumps(graph_rows(serialised[0], CORPUS_QUERIES))
-        cache.save_chunk(corpus_key, minter.corpus_graph(), len(corpus), *serialised, rows)
-    chunks = [cache.load_chunk(chunk_keys[ex.doc_id]) for ex in extractions] + [cache.load_chunk(corpus_key)]
+        corpus_chunk = cache.save_chunk(corpus_key, minter.corpus_graph(), len(corpus), *serialised, rows)
+    # the chunks made just now were written by the workers: read only those
+    chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
+    chunks.append(corpus_chunk)
     result.triples = sum(c.triples for c in chunks)
     result.graphs = {c.graph: c.nquads.name for c in chunks}
     clock.lap("rdf")
 
-    changed = {d.id for d in items_changed(items, manifest, chunk_keys, cache)} if manifest else None
     previous = manifest.get("graphs") if manifest else None
+    # the documents whose named graph differs from the last build's
+    before = set((previous or {}).values())
+    changed = {doc for doc, key in chunk_keys.items() if f"{key}.nq" not in before} if manifest else None
     # The store is written in the background (pyoxigraph releases the GIL) while the rest
     # of the build goes on; it is waited for before the build ends.
     result.pending = _Background(write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous)
@@ -332,13 +338,6 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     result.documents = len(items)
     clock.lap("write-rdf")
     return changed
-
-
-def items_changed(items: list[tuple[Document, Extraction, str]], manifest: dict[str, Any], chunk_keys: dict[str, str],
-                  cache: Any) -> list[Document]:
-    """The documents whose named graph differs from the last build's."""
-    previous = set((manifest.get("graphs") or {}).values())
-    return [d for d, ex, _ in items if f"{chunk_keys[ex.doc_id]}.nq" not in previous]
 
 
 def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) -> None:

@@ -13,7 +13,6 @@ from kg.config import Config
 from kg.pipeline import build
 from kg.store import open_graph
 
-from .conftest import SEEDS
 
 EXTRA = "An added post\n\nMartin Schneider wrote “Social CRM now” and Rob has summed up the cloud.\n"
 

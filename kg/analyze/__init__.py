@@ -22,10 +22,10 @@ from kg.analyze.projections import (
     CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_graph,
     reference_graph, shared_windows,
 )
-from kg.analyze.stats import to_stats
+from kg.analyze.stats import COUNTED, to_stats
 
 __all__ = [
-    "BETWEENNESS_EXACT_LIMIT", "EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "CitationRecord", "analyze", "attribute",
+    "BETWEENNESS_EXACT_LIMIT", "COUNTED", "EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "CitationRecord", "analyze", "attribute",
     "betweenness_sample_size", "bridges", "centrality", "co_citation", "communities", "community_of", "concept_windows",
     "discussion_graph", "lift", "load_query", "per_year", "person_concept_graph", "pmi_graph", "post_graph",
     "reference_graph", "shared_windows", "to_stats",

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from kg.analyze.analysis import Analysis
 
 TOP = 10
+#: The counts of ``stats.json`` the report, the views' index and ``kg stats`` show, in order.
+COUNTED = ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")
 
 
 def cited_counts(analysis: Analysis) -> Counter[str]:
@@ -100,4 +102,4 @@ def to_stats(analysis: Analysis, documents: int, skipped: list[str]) -> dict[str
     }
 
 
-__all__ = ["cited_counts", "projection_summary", "to_stats"]
+__all__ = ["COUNTED", "cited_counts", "projection_summary", "to_stats"]

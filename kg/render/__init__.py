@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.analyze import Analysis
+from kg.analyze import COUNTED, Analysis
 from kg.files import write_text
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
@@ -78,7 +78,7 @@ def render_index(views: list[View], stats: dict[str, Any]) -> str:
     )
     counts = stats.get("counts", {})
     figures = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(counts[k]))}</td></tr>"
-                      for k in ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")
+                      for k in COUNTED
                       if k in counts)
     cited = "".join(f"<li>{e(str(p['name']))} ({e(str(p['citations']))})</li>"
                     for p in stats.get("most_cited", {}).get("people", [])[:5])

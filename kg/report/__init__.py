@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze import Analysis, community_of
+from kg.analyze import COUNTED, Analysis, community_of
 from kg.files import write_text
 from kg.report.figures import bars_svg, graph_svg
 
@@ -97,8 +97,7 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     out = [f"# Knowledge graph report\n\n{stats['documents']} documents were read"]
     out[-1] += f"; {len(stats['skipped'])} file(s) were skipped.\n" if stats["skipped"] else ".\n"
     out.append("\n## Counts\n\n")
-    out.append(_table(["type", "count"], [[k, counts.get(k, 0)] for k in
-                                          ("posts", "comments", "persons", "organisations", "concepts", "works", "citations", "affiliations")]))
+    out.append(_table(["type", "count"], [[k, counts.get(k, 0)] for k in COUNTED]))
     kinds = counts.get("citations_by_kind", {})
     if kinds:
         out.append("\nCitations by kind: " + ", ".join(f"{md(k)} {v}" for k, v in kinds.items()) + ".\n")
