@@ -11,6 +11,7 @@ in milliseconds instead of parsing Turtle. This module imports neither rdflib no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 import tempfile
@@ -221,12 +222,18 @@ def _cell(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return term.value
+        return _short_iri(term.value)
     value = getattr(term, "value", str(term))
     return " ".join(value.split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _short_iri(iri: str) -> str:
+    """An IRI as ``prefix:name`` when a known prefix covers it (results repeat IRIs)."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 def render_table(header: list[str], body: list[list[str]], max_width: int = 60) -> str:
