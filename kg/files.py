@@ -148,11 +148,10 @@ def build_lock(out: Path) -> Iterator[None]:
         fh.close()
 
 
-# atomic_write's temporary files (mkstemp: 8 random characters), the N-Quads the store is
-# bulk-loaded from, and the folders and links of a store swap (kg.store writes
-# ``.store.<digest>``, through ``.store.<digest>.tmp`` when it copies a checkpoint;
-# replace_dir ``.store.<pid>.link`` and ``.store.old.<pid>``).
-_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$|^\.store-load\.[a-z0-9_]{8}\.nq$")
+# atomic_write's temporary files (mkstemp: 8 random characters), and the folders and links
+# of a store swap (kg.store writes ``.store.<digest>``, through ``.store.<digest>.tmp`` when
+# it copies a checkpoint; replace_dir ``.store.<pid>.link`` and ``.store.old.<pid>``).
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 _STORE_PARTS = re.compile(r"^\.store\.(?:[0-9a-f]{16}(?:\.tmp)?|old\.\d+|\d+\.link)$")
 
 
