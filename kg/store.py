@@ -70,7 +70,10 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
             for _, path in fresh:
                 store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
 
-        return _swap_in(out, signature, update, checkpoint_of=source)
+        # A full compaction costs seconds on a large store; a few changed graphs leave a
+        # small file that RocksDB folds in by itself once a few have gathered.
+        compact = len(stale) + len(fresh) > COMPACT_SHARE * len(parts)
+        return _swap_in(out, signature, update, checkpoint_of=source, compact=compact)
 
     def load_all(store: ox.Store) -> None:
         for batch in _batches(path for _, path in parts):
@@ -79,6 +82,8 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
     return _swap_in(out, signature, load_all)
 
 
+#: An update that changes more than this share of the graphs compacts the store.
+COMPACT_SHARE = 0.05
 #: N-Quads bytes per bulk load. The bulk loader holds about three times what it is given
 #: in memory: the corpus in one load peaked at 1 GB, in batches of this size at 0.3 GB,
 #: for the same time.
@@ -100,7 +105,8 @@ def _batches(files: Iterable[Path]) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
-def _swap_in(out: Path, signature: str, fill: Callable[[ox.Store], None], checkpoint_of: Path | None = None) -> Path:
+def _swap_in(out: Path, signature: str, fill: Callable[[ox.Store], None], checkpoint_of: Path | None = None,
+             compact: bool = True) -> Path:
     folder = out / f".{STORE_NAME}.{signature}"
     link = out / STORE_NAME
     if link.is_symlink() and link.resolve() == folder.resolve() and (folder / "CURRENT").exists():
@@ -113,7 +119,8 @@ def _swap_in(out: Path, signature: str, fill: Callable[[ox.Store], None], checkp
         store = ox.Store(str(folder))
         fill(store)
         store.flush()
-        store.optimize()  # compacted: the shipped queries read it 20-35% faster
+        if compact:
+            store.optimize()  # the shipped queries read a compacted store 20-35% faster
         del store
     except (OSError, SyntaxError, ValueError) as err:
         shutil.rmtree(folder, ignore_errors=True)
