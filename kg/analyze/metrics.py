@@ -300,15 +300,14 @@ def co_citation(graph: nx.DiGraph) -> nx.Graph:
     >>> sorted((u, v, d["weight"]) for u, v, d in cc.edges(data=True))
     [('a', 'b', 2), ('a', 'c', 1), ('b', 'c', 1)]
     """
-    out = nx.Graph()
+    pairs: Counter[tuple[str, str]] = Counter()
     for citer in sorted(graph.nodes):
         cited = sorted(set(graph.successors(citer)) - {citer})
         for i, a in enumerate(cited):
             for b in cited[i + 1:]:
-                if out.has_edge(a, b):
-                    out[a][b]["weight"] += 1
-                else:
-                    out.add_edge(a, b, weight=1)
+                pairs[(a, b)] += 1
+    out = nx.Graph()
+    out.add_edges_from((a, b, {"weight": w}) for (a, b), w in pairs.items())  # in the order first seen
     return out
 
 
@@ -334,15 +333,16 @@ def pmi_graph(windows: list[set[str]], min_count: int = 1) -> nx.Graph:
             for b in items[i + 1:]:
                 pair[(a, b)] += 1
     graph = nx.Graph()
-    for concept, count in sorted(single.items()):
-        graph.add_node(concept, count=count)
+    graph.add_nodes_from((concept, {"count": count}) for concept, count in sorted(single.items()))
+    edges = []
     for (a, b), count in sorted(pair.items()):
         if count < min_count:
             continue
         p_ab = count / n
         pmi = math.log(p_ab / ((single[a] / n) * (single[b] / n)))
         npmi = pmi / -math.log(p_ab) if p_ab < 1 else 1.0
-        graph.add_edge(a, b, count=count, npmi=round(npmi, 6), weight=round(max(npmi, 0.0) + 1e-6, 6))
+        edges.append((a, b, {"count": count, "npmi": round(npmi, 6), "weight": round(max(npmi, 0.0) + 1e-6, 6)}))
+    graph.add_edges_from(edges)  # one call: networkx clears its caches after each add_edge
     return graph
 
 

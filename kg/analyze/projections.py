@@ -95,10 +95,7 @@ def reference_graph(records: Iterable[CitationRecord], makers: Mapping[str, Sequ
     >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
     [('mitch', 'irving', 2)]
     """
-    graph = nx.DiGraph()
-    for (u, v), items in reference_edges(records, makers).items():
-        graph.add_edge(u, v, weight=len(items))
-    return graph
+    return weighted_digraph(reference_edges(records, makers))
 
 
 def post_edges(records: Iterable[CitationRecord], posts: Iterable[str]) -> dict[tuple[str, str], list[CitationRecord]]:
@@ -126,9 +123,17 @@ def post_graph(records: Iterable[CitationRecord], posts: Iterable[str]) -> nx.Di
     >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
     [('a', 'b', 2), ('c', 'a', 1)]
     """
+    return weighted_digraph(post_edges(records, posts))
+
+
+def weighted_digraph(edges: Mapping[tuple[str, str], Sequence[object]]) -> nx.DiGraph:
+    """A directed graph of ``edges`` in their order, ``weight`` the number of items behind each.
+
+    >>> sorted(weighted_digraph({("a", "b"): [1, 2]}).edges(data=True))
+    [('a', 'b', {'weight': 2})]
+    """
     graph = nx.DiGraph()
-    for (u, v), items in post_edges(records, posts).items():
-        graph.add_edge(u, v, weight=len(items))
+    graph.add_edges_from((u, v, {"weight": len(items)}) for (u, v), items in edges.items())
     return graph
 
 
@@ -142,11 +147,8 @@ def discussion_graph(items: Iterable[tuple[str, str, str | None]]) -> nx.DiGraph
     """
     graph = nx.DiGraph()
     items = sorted(items, key=lambda x: x[0])
-    for node, kind, _ in items:
-        graph.add_node(node, kind=kind)
-    for node, _, parent in items:
-        if parent is not None and parent != node:
-            graph.add_edge(node, parent, weight=1)
+    graph.add_nodes_from((node, {"kind": kind}) for node, kind, _ in items)
+    graph.add_edges_from((node, parent, {"weight": 1}) for node, _, parent in items if parent is not None and parent != node)
     return graph
 
 
@@ -163,11 +165,14 @@ def person_concept_graph(uses: Iterable[tuple[str, str, str]]) -> nx.Graph:
     writings: dict[tuple[str, str], set[str]] = defaultdict(set)
     for author, concept, writing in uses:
         writings[(author, concept)].add(writing)
+    ordered = sorted(writings.items())
+    side: dict[str, int] = {}  # in the order first named; a node named on both sides keeps the last
+    for author, concept in (pair for pair, _ in ordered):
+        side[author] = 0
+        side[concept] = 1
     graph = nx.Graph()
-    for (author, concept), where in sorted(writings.items()):
-        graph.add_node(author, bipartite=0)
-        graph.add_node(concept, bipartite=1)
-        graph.add_edge(author, concept, weight=len(where))
+    graph.add_nodes_from((n, {"bipartite": b}) for n, b in side.items())
+    graph.add_edges_from((author, concept, {"weight": len(where)}) for (author, concept), where in ordered)
     return graph
 
 
@@ -220,5 +225,5 @@ def attribute(begin: int, spans: Sequence[tuple[int, int, str]]) -> str | None:
 
 __all__ = [
     "CONVERSATION", "CitationRecord", "attribute", "concept_windows", "discussion_graph", "lift", "person_concept_graph",
-    "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows",
+    "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows", "weighted_digraph",
 ]

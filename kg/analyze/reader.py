@@ -20,7 +20,7 @@ from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
     CONVERSATION, CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_edges,
-    reference_edges, shared_windows,
+    reference_edges, shared_windows, weighted_digraph,
 )
 
 log = logging.getLogger(__name__)
@@ -166,44 +166,56 @@ class Reader:
 
     def _sentences_and_mentions(self) -> None:
         a = self.a
+        sentences = self.sentences
         for s, context, begin, text in self._values("SENTENCES"):
-            self.sentences[s] = (context, int(begin), text)
-        by_context: dict[str, list[int]] = defaultdict(list)
-        for context, begin, _ in self.sentences.values():
-            by_context[context].append(begin)
+            sentences[s] = (context, int(begin), text)
+        by_context: dict[str, set[int]] = defaultdict(set)
+        for context, begin, _ in sentences.values():
+            by_context[context].add(begin)
         self.position: dict[tuple[str, int], int] = {}
         for context, begins in by_context.items():
-            for i, b in enumerate(sorted(set(begins))):
+            for i, b in enumerate(sorted(begins)):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
+        at = {s: (c, b) for s, (c, b, _) in sentences.items()}  # one tuple per sentence, shared by its mentions
         for entity, sentence in self._values("MENTIONS"):
-            s = self.sentences.get(sentence)
-            if s is not None:
-                self.mentions[entity].append((s[0], s[1]))
-        self.text_at = {(c, b): t for c, b, t in self.sentences.values()}
+            found = at.get(sentence)
+            if found is not None:
+                self.mentions[entity].append(found)
+        self.text_at = {(c, b): t for c, b, t in sentences.values()}
+        document_of = self.document_of_context
+
+        def key(x: tuple[str, int]) -> tuple[str, int]:
+            return document_of.get(x[0], ""), x[1]
+
         for entity, found in self.mentions.items():
-            found.sort(key=lambda x: (self.document_of_context.get(x[0], ""), x[1]))
+            if len(found) > 1:
+                found.sort(key=key)
             a.mention_counts[entity] = len(found)
-            docs = sorted({self.document_of_context[c] for c, _ in found if c in self.document_of_context})
-            a.documents_of[entity] = sorted(set(a.documents_of.get(entity, [])) | set(docs))
+            docs = {document_of[c] for c, _ in found if c in document_of}
+            known = a.documents_of.get(entity)
+            a.documents_of[entity] = sorted(docs.union(known) if known else docs)
             a.node_evidence[entity] = self._spread(found)
 
     def _spread(self, found: list[tuple[str, int]], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
         """Up to ``limit`` sentences, one per document in turn, so that one document
         does not fill the list."""
-        per_doc: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for c, b in found:
-            per_doc[self.document_of_context.get(c, "")].append((c, b))
+        document_of = self.document_of_context
+        per_doc: dict[str, list[tuple[str, int]]] = {}
+        for x in found:
+            per_doc.setdefault(document_of.get(x[0], ""), []).append(x)
         out: list[Evidence] = []
-        depth = 0
-        while len(out) < limit and any(depth < len(v) for v in per_doc.values()):
-            for doc in sorted(per_doc):
-                if depth < len(per_doc[doc]) and len(out) < limit:
-                    c, b = per_doc[doc][depth]
-                    item = {"sentence": self.text_at.get((c, b), ""), "document": doc}
-                    if item not in out:
-                        out.append(item)
-            depth += 1
+        seen: set[tuple[str, str]] = set()
+        docs = sorted(per_doc.items())
+        for depth in range(max((len(v) for v in per_doc.values()), default=0)):
+            for doc, items in docs:
+                if depth < len(items):
+                    sentence = self.text_at.get(items[depth], "")
+                    if (sentence, doc) not in seen:
+                        seen.add((sentence, doc))
+                        out.append({"sentence": sentence, "document": doc})
+                        if len(out) == limit:
+                            return out
         return out
 
     def _citations(self) -> list[CitationRecord]:
@@ -272,9 +284,7 @@ class Reader:
     def _references(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:
         a = self.a
         edges = reference_edges(records, makers)
-        graph = nx.DiGraph()
-        for (u, v), items in edges.items():
-            graph.add_edge(u, v, weight=len(items))
+        graph = weighted_digraph(edges)
         for n in graph.nodes:
             a.kinds.setdefault(n, "other")
             a.labels.setdefault(n, n)
@@ -283,31 +293,42 @@ class Reader:
 
     def _posts_graph(self, records: list[CitationRecord]) -> None:
         edges = post_edges(records, self.posts)
-        graph = nx.DiGraph()
-        for (u, v), items in edges.items():
-            graph.add_edge(u, v, weight=len(items))
-        self.a.graphs["posts"] = graph
+        self.a.graphs["posts"] = weighted_digraph(edges)
         self.a.edge_evidence["posts"] = self._edge_evidence(edges)
 
     def _concepts(self, window: int) -> None:
         a = self.a
-        concept_mentions = [(e, c, self.position[(c, b)]) for e, found in sorted(self.mentions.items())
-                            if a.kinds.get(e) == "concept" for c, b in found if (c, b) in self.position]
-        windows = concept_windows(concept_mentions, window)
-        graph = pmi_graph([windows[k] for k in sorted(windows)])
-        a.graphs["concepts"] = graph
+        position = self.position
+        concept_mentions = []
+        for e, found in sorted(self.mentions.items()):
+            if a.kinds.get(e) == "concept":
+                for x in found:
+                    i = position.get(x)
+                    if i is not None:
+                        concept_mentions.append((e, x[0], i))
+        found_windows = concept_windows(concept_mentions, window)
+        windows = {k: found_windows[k] for k in sorted(found_windows)}
+        a.graphs["concepts"] = pmi_graph(list(windows.values()))
         # The sentences of each window that name either concept of an edge.
-        sentence_at = {(c, self.position[(c, b)]): (c, b) for c, b in self.text_at if (c, b) in self.position}
+        sentence_at = {(x[0], position[x]): x for x in self.text_at if x in position}
         named: dict[tuple[str, int], set[str]] = defaultdict(set)
         for e, c, i in concept_mentions:
             named[(c, i)].add(e)
+        passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
+
+        def passage(key: tuple[str, int]) -> list[tuple[set[str], str]]:
+            if key not in passages:
+                context, j = key
+                passages[key] = [(named[(context, i)], self.text_at[sentence_at[(context, i)]])
+                                 for i in range(j, j + window + 1) if (context, i) in sentence_at]
+            return passages[key]
+
         evidence: dict[tuple[str, str], list[Evidence]] = {}
         for (u, v), keys in shared_windows(windows).items():
             found: list[Evidence] = []
-            for context, j in keys:
-                parts = [self.text_at[sentence_at[(context, i)]] for i in range(j, j + window + 1)
-                         if (context, i) in sentence_at and named[(context, i)] & {u, v}]
-                item = {"sentence": " … ".join(parts), "document": self.document_of_context.get(context, "")}
+            for key in keys:
+                parts = [text for names, text in passage(key) if u in names or v in names]
+                item = {"sentence": " … ".join(parts), "document": self.document_of_context.get(key[0], "")}
                 if parts and item not in found:
                     found.append(item)
             evidence[(u, v)] = found
@@ -317,37 +338,39 @@ class Reader:
         a = self.a
         uses: list[tuple[str, str, str]] = []
         evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        writing_at: dict[tuple[str, int], str | None] = {}  # (context, begin) -> its post or comment
         for concept in sorted(self.mentions):
             if a.kinds.get(concept) != "concept":
                 continue
-            for context, begin in self.mentions[concept]:
-                post = self.post_of_context.get(context)
-                if post is None:
+            for x in self.mentions[concept]:
+                if x in writing_at:
+                    writing = writing_at[x]
+                else:
+                    context, begin = x
+                    post = self.post_of_context.get(context)
+                    writing = None if post is None else attribute(begin, self.comment_spans.get(post, [])) or post
+                    writing_at[x] = writing
+                if writing is None:
                     continue
-                writing = attribute(begin, self.comment_spans.get(post, [])) or post
                 author = self.creator_of.get(writing)
                 if author is None:
                     continue
                 uses.append((author, concept, writing))
                 found = evidence[(author, concept)]
-                item = {"sentence": self.text_at.get((context, begin), ""), "document": self.document_of_context.get(context, "")}
-                if len(found) < EVIDENCE_LIMIT and item not in found:
-                    found.append(item)
+                if len(found) < EVIDENCE_LIMIT:
+                    item = {"sentence": self.text_at.get(x, ""), "document": self.document_of_context.get(x[0], "")}
+                    if item not in found:
+                        found.append(item)
         graph = person_concept_graph(uses)
         for n in graph.nodes:
             a.kinds.setdefault(n, "person")
         a.graphs["people-concepts"] = graph
-        a.edge_evidence["people-concepts"] = {k: v for k, v in evidence.items()}
+        a.edge_evidence["people-concepts"] = dict(evidence)
 
     def _co_citation(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> nx.Graph:
         cites = nx.DiGraph()
-        for r in records:
-            if r.kind in CONVERSATION:
-                continue
-            for t in r.targets:
-                for target in lift(t, makers):
-                    if target != r.source:
-                        cites.add_edge(r.citing, target)
+        cites.add_edges_from((r.citing, target) for r in records if r.kind not in CONVERSATION
+                             for t in r.targets for target in lift(t, makers) if target != r.source)
         return co_citation(cites)
 
     def _years(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:
