@@ -9,6 +9,7 @@ the vis-network options, and notes on what was left out.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,24 +137,26 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     directed = graph.is_directed()
     net = Network(directed=directed, cdn_resources="in_line")
     table = _Table()
-    ids = {n: i for i, n in enumerate(sorted(graph.nodes, key=str))}
+    order = sorted(graph.nodes, key=str)
+    ids = {n: i for i, n in enumerate(order)}
     top = {k: max((m.get(k, 0.0) for n, m in metrics.items() if n in ids), default=0.0) or 1.0
            for k in ("pagerank", "degree", "betweenness")}
     edge_ids: dict[tuple[str, str], int] = {}
-    edge_list = sorted(graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]]))
+    edge_list = _edge_list(graph, ids)
     evidence = analysis.edge_evidence.get(view.name, {})
-    terse = graph.number_of_nodes() > TERSE_LIMIT or graph.number_of_edges() > TERSE_LIMIT
+    terse = graph.number_of_nodes() > TERSE_LIMIT or len(edge_list) > TERSE_LIMIT
     per_node, per_edge = (3, 1) if terse else (6, 3)
 
     def edge_items(u: str, v: str) -> list[dict[str, str]]:
         return evidence.get((u, v)) or (evidence.get((v, u), []) if not directed else [])
 
-    for n in sorted(graph.nodes, key=lambda n: ids[n]):
+    around = _incident(edge_list, directed)
+    for n in order:
         kind = analysis.kinds.get(n, graph.nodes[n].get("kind", "other"))
         m = metrics.get(n, {})
         c = index.get(n, -1)
         name = analysis.label(n)
-        items = _node_evidence(view, analysis, graph, n, edge_items, per_node)
+        items = _node_evidence(view, analysis, around.get(n, []), n, edge_items, per_node)
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
         _add_node(
@@ -244,14 +247,40 @@ def _add_edge(net: Any, source: int, to: int, **options: Any) -> None:
     net.edges.append(Edge(source, to, net.directed, **options).options)
 
 
-def _node_evidence(view: View, analysis: Analysis, graph: nx.Graph, n: str, edge_items: Any, limit: int = 6) -> list[dict[str, str]]:
-    """A node's sentences: from the edges it has in this view and from where it is named."""
+def _edge_list(graph: nx.Graph, ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The edges ``(u, v, data)`` in the order of their ends' ids; an undirected edge goes
+    from the end with the smaller id (its direction in the graph follows the order the
+    graph was built in, which may follow set order)."""
+    directed = graph.is_directed()
+    edges = [(u, v, d) if directed or ids[u] <= ids[v] else (v, u, d) for u, v, d in graph.edges(data=True)]
+    return sorted(edges, key=lambda e: (ids[e[0]], ids[e[1]]))
+
+
+def _incident(edges: list[tuple[str, str, dict[str, Any]]], directed: bool) -> dict[str, list[tuple[str, str, float]]]:
+    """Each node's edges ``(u, v, weight)``, heaviest first (ties by name): a directed
+    edge as it goes, an undirected one from the node, as networkx's ``in_edges`` +
+    ``out_edges`` and ``edges(n)`` give them."""
+    out: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    for u, v, d in edges:
+        w = float(d.get("weight", 1))
+        out[u].append((u, v, w))
+        if directed:
+            out[v].append((u, v, w))
+        elif v != u:
+            out[v].append((v, u, w))
+    for items in out.values():
+        if directed:
+            items.sort(key=lambda e: (-e[2], str(e[0]), str(e[1])))
+        else:
+            items.sort(key=lambda e: (-e[2], str(e[1])))
+    return out
+
+
+def _node_evidence(view: View, analysis: Analysis, edges: list[tuple[str, str, float]], n: str, edge_items: Any,
+                   limit: int = 6) -> list[dict[str, str]]:
+    """A node's sentences: from its heaviest edges in this view (``edges``, sorted) and
+    from where it is named."""
     around: list[dict[str, str]] = []
-    if graph.is_directed():
-        edges = sorted(list(graph.in_edges(n, data=True)) + list(graph.out_edges(n, data=True)),
-                       key=lambda e: (-float(e[2].get("weight", 1)), str(e[0]), str(e[1])))
-    else:
-        edges = sorted(graph.edges(n, data=True), key=lambda e: (-float(e[2].get("weight", 1)), str(e[1])))
     for u, v, _ in edges[:limit]:
         around.extend(edge_items(u, v)[:2])
     own = analysis.node_evidence.get(n, [])
@@ -263,7 +292,9 @@ def _node_evidence(view: View, analysis: Analysis, graph: nx.Graph, n: str, edge
         if key not in seen and item.get("sentence"):
             seen.add(key)
             out.append(item)
-    return out[:limit]
+            if len(out) == limit:
+                break
+    return out
 
 
 def _edge_summary(view: View, data: dict[str, Any]) -> str:

@@ -1,8 +1,15 @@
 """Trimming a graph too large for a page: the most central nodes, whole threads, the
 strongest edges. Pure functions; the graph given is never changed.
+
+The smaller graph is built from the larger one's plain adjacency dicts, its nodes and
+edges in the larger one's order: a networkx subgraph view iterates a small node set in
+set order (which changes from one process to the next) and costs more to copy.
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -23,7 +30,7 @@ def trim(graph: nx.Graph, metrics: dict[str, dict[str, float]], limit: int = MAX
     if graph.number_of_nodes() <= limit:
         return graph, 0
     ranked = sorted(graph.nodes, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0.0), str(n)))
-    return graph.subgraph(ranked[:limit]).copy(), graph.number_of_nodes() - limit
+    return subgraph(graph, ranked[:limit]), graph.number_of_nodes() - limit
 
 
 def trim_components(graph: nx.Graph, limit: int = MAX_NODES) -> tuple[nx.Graph, int, int]:
@@ -39,34 +46,70 @@ def trim_components(graph: nx.Graph, limit: int = MAX_NODES) -> tuple[nx.Graph, 
     """
     if graph.number_of_nodes() <= limit:
         return graph, 0, 0
-    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    parts = sorted((sorted(c, key=str) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), str(c[0])))
+    found = nx.weakly_connected_components(graph) if graph.is_directed() else nx.connected_components(graph)
+    parts = sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
     keep: list = []
     kept = 0
     for part in parts:
         if len(keep) + len(part) <= limit:
             keep.extend(part)
             kept += 1
-    return graph.subgraph(keep).copy(), kept, graph.number_of_nodes() - len(keep)
+    return subgraph(graph, keep), kept, graph.number_of_nodes() - len(keep)
 
 
 def trim_edges(graph: nx.Graph, limit: int = MAX_EDGES, value: str = "weight") -> tuple[nx.Graph, int]:
-    """At most ``limit`` edges, the strongest by ``value`` (ties by name), with every node,
-    and how many edges were left out. The graph given is not changed.
+    """At most ``limit`` edges, the strongest by ``value`` (ties by name: the names of
+    an undirected edge's ends in order, whichever way the graph holds it), with every
+    node, and how many edges were left out. The graph given is not changed.
 
     >>> g = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 1}), ("a", "c", {"weight": 2})])
     >>> sub, left_out = trim_edges(g, 2)
     >>> sorted(sub.edges), left_out, sub.number_of_nodes()
     ([('a', 'b'), ('a', 'c')], 1, 3)
     """
-    if graph.number_of_edges() <= limit:
+    edges = list(graph.edges(data=True))
+    if len(edges) <= limit:
         return graph, 0
-    ranked = sorted(graph.edges(data=True), key=lambda e: (-float(e[2].get(value, 1)), -float(e[2].get("weight", 1)),
-                                                           str(e[0]), str(e[1])))
+    directed = graph.is_directed()
+
+    def strength(e: tuple[Hashable, Hashable, dict[str, Any]]) -> tuple:
+        ends = (str(e[0]), str(e[1]))
+        return (-float(e[2].get(value, 1)), -float(e[2].get("weight", 1)), *(ends if directed else sorted(ends)))
+
     out = graph.__class__()
+    out.graph.update(graph.graph)
     out.add_nodes_from(graph.nodes(data=True))
-    out.add_edges_from(ranked[:limit])
-    return out, graph.number_of_edges() - limit
+    out.add_edges_from(sorted(edges, key=strength)[:limit])
+    return out, len(edges) - limit
 
 
-__all__ = ["MAX_EDGES", "MAX_NODES", "trim", "trim_components", "trim_edges"]
+def subgraph(graph: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
+    """A new graph of ``nodes`` and the edges among them, with their data, in ``graph``'s
+    order (whatever the order of ``nodes``).
+
+    >>> sorted(subgraph(nx.DiGraph([("a", "b"), ("b", "c")]), ["c", "b"]).edges)
+    [('b', 'c')]
+    """
+    keep = set(nodes)
+    out = graph.__class__()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in keep)
+    out.add_edges_from(_edges_among(graph, keep))
+    return out
+
+
+def _edges_among(graph: nx.Graph, keep: set[Hashable]) -> Iterator[tuple[Hashable, Hashable, dict[str, Any]]]:
+    """The edges between nodes of ``keep``, each once, as ``graph.edges(data=True)`` gives them."""
+    directed = graph.is_directed()
+    done: set[Hashable] = set()
+    for u, nbrs in graph.adjacency():
+        if u not in keep:
+            continue
+        for v, d in nbrs.items():
+            if v in keep and v not in done:
+                yield u, v, d
+        if not directed:
+            done.add(u)
+
+
+__all__ = ["MAX_EDGES", "MAX_NODES", "subgraph", "trim", "trim_components", "trim_edges"]
