@@ -8,6 +8,9 @@ reads the store once (:mod:`kg.analyze.reader`).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -112,7 +115,26 @@ def analyze(store: Any, window: int = 1) -> Analysis:
     from kg.analyze.source import StoreSource
 
     source = StoreSource(store) if hasattr(store, "quads_for_pattern") else store
-    return Reader(source).run(window)
+    with collection_paused():
+        return Reader(source).run(window)
 
 
-__all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "load_query"]
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the duration (restored after).
+
+    The analysis and the views make millions of small objects that live until the end
+    and form no garbage cycles; each full collection walks all of them (and the rows
+    they came from) again, a quarter of the analysis time. Reference counting still
+    frees everything else as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "collection_paused", "load_query"]

@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.analyze import COUNTED, Analysis
+from kg.analyze import COUNTED, Analysis, collection_paused
 from kg.files import write_text
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
@@ -119,19 +119,22 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
-    read the analysis they inherit (nothing is pickled but the view's index)."""
+    read the analysis they inherit (nothing is pickled but the view's index). The
+    garbage collector is paused meanwhile (:func:`~kg.analyze.collection_paused`), in
+    the workers too."""
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder)
     try:
-        nodes = sum(v.graph.number_of_nodes() for v in views)
-        workers = min(len(views), os.cpu_count() or 1)
-        if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
-            with fork_pool(workers) as pool:
-                done = dict(zip(order, pool.map(_write_view, order)))
-            written = [done[i] for i in range(len(views))]
-        else:
-            written = [_write_view(i) for i in range(len(views))]
+        with collection_paused():
+            nodes = sum(v.graph.number_of_nodes() for v in views)
+            workers = min(len(views), os.cpu_count() or 1)
+            if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
+                with fork_pool(workers) as pool:
+                    done = dict(zip(order, pool.map(_write_view, order)))
+                written = [done[i] for i in range(len(views))]
+            else:
+                written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
     index = folder / "index.html"
