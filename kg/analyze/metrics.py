@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import networkx as nx
+
+from kg.analyze.projections import WindowTable
 
 if TYPE_CHECKING:
     import scipy as sp
@@ -336,10 +338,11 @@ def co_citation(graph: nx.DiGraph) -> nx.Graph:
     return out
 
 
-def pmi_graph(windows: list[set[str]], min_count: int = 1) -> nx.Graph:
+def pmi_graph(windows: Sequence[set[str]] | WindowTable, min_count: int = 1) -> nx.Graph:
     """Co-occurrence graph weighted by normalised PMI over text windows.
 
-    Each window is the set of concepts named in it. An edge joins two concepts that share
+    Each window is the set of concepts named in it (or a row of a
+    :class:`~kg.analyze.projections.WindowTable`). An edge joins two concepts that share
     a window; ``count`` is how many, ``npmi`` their normalised pointwise mutual
     information (1: always together, 0: independent), and ``weight`` the positive part of
     NPMI so that frequent concepts do not dominate.
@@ -348,25 +351,25 @@ def pmi_graph(windows: list[set[str]], min_count: int = 1) -> nx.Graph:
     >>> g["a"]["b"]["count"], round(g["a"]["b"]["npmi"], 3)
     (2, 0.415)
     """
-    n = len(windows)
-    single: Counter[str] = Counter()
-    pair: Counter[tuple[str, str]] = Counter()
-    for w in windows:
-        items = sorted(w)
-        single.update(items)
-        for i, a in enumerate(items):
-            for b in items[i + 1:]:
-                pair[(a, b)] += 1
+    import numpy as np
+
+    table = windows if isinstance(windows, WindowTable) else WindowTable.of_windows(windows)
+    n = len(table.keys)
+    concepts = table.concepts
+    single = np.bincount(table.concept, minlength=len(concepts)).tolist()
+    a, b, _ = table.pairs()
+    key = a * max(len(concepts), 1) + b
+    _, starts, counts = np.unique(key, return_index=True, return_counts=True)
     graph = nx.Graph()
-    graph.add_nodes_from((concept, {"count": count}) for concept, count in sorted(single.items()))
+    graph.add_nodes_from((concept, {"count": count}) for concept, count in zip(concepts, single) if count)
     edges = []
-    for (a, b), count in sorted(pair.items()):
+    for i, j, count in zip(a[starts].tolist(), b[starts].tolist(), counts.tolist()):
         if count < min_count:
             continue
         p_ab = count / n
-        pmi = math.log(p_ab / ((single[a] / n) * (single[b] / n)))
+        pmi = math.log(p_ab / ((single[i] / n) * (single[j] / n)))
         npmi = pmi / -math.log(p_ab) if p_ab < 1 else 1.0
-        edges.append((a, b, {"count": count, "npmi": round(npmi, 6), "weight": round(max(npmi, 0.0) + 1e-6, 6)}))
+        edges.append((concepts[i], concepts[j], {"count": count, "npmi": round(npmi, 6), "weight": round(max(npmi, 0.0) + 1e-6, 6)}))
     graph.add_edges_from(edges)  # one call: networkx clears its caches after each add_edge
     return graph
 

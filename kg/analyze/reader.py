@@ -19,7 +19,7 @@ from kg.analyze.source import Source
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
-    CONVERSATION, CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_edges,
+    CONVERSATION, CitationRecord, WindowTable, attribute, discussion_graph, lift, person_concept_graph, post_edges,
     reference_edges, shared_windows, weighted_digraph,
 )
 
@@ -306,9 +306,8 @@ class Reader:
                     i = position.get(x)
                     if i is not None:
                         concept_mentions.append((e, x[0], i))
-        found_windows = concept_windows(concept_mentions, window)
-        windows = {k: found_windows[k] for k in sorted(found_windows)}
-        a.graphs["concepts"] = pmi_graph(list(windows.values()))
+        windows = WindowTable.of_mentions(concept_mentions, window)
+        a.graphs["concepts"] = pmi_graph(windows)
         # The sentences of each window that name either concept of an edge.
         sentence_at = {(x[0], position[x]): x for x in self.text_at if x in position}
         named: dict[tuple[str, int], set[str]] = defaultdict(set)
