@@ -226,7 +226,7 @@ def _grid_repulsion(xy: np.ndarray, mass: np.ndarray, cells: int) -> np.ndarray:
     return move
 
 
-def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 50, cells: int = 20, refresh: int = 5) -> np.ndarray:
+def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 40, cells: int = 20, refresh: int = 8) -> np.ndarray:
     """ForceAtlas2-style steps for one large connected component: linear attraction
     along edges, repulsion between all nodes in proportion to (degree + 1) of both
     (:func:`_grid_repulsion`, plus the 12 nearest nodes exactly, found anew every
