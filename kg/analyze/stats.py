@@ -112,9 +112,15 @@ def projection_summary(analysis: Analysis, name: str, top: int = TOP) -> dict[st
 
 
 def to_stats(analysis: Analysis, documents: int, skipped: list[str]) -> dict[str, Any]:
-    """The figures of ``stats.json``."""
-    from kg.analyze.analysis import PROJECTIONS
+    """The figures of ``stats.json`` (the garbage collector paused meanwhile, as in
+    :func:`~kg.analyze.analyze`)."""
+    from kg.analyze.analysis import PROJECTIONS, collection_paused
 
+    with collection_paused():
+        return _to_stats(analysis, documents, skipped, PROJECTIONS)
+
+
+def _to_stats(analysis: Analysis, documents: int, skipped: list[str], projections: tuple[str, ...]) -> dict[str, Any]:
     a = analysis
     cited = cited_counts(a)
 
@@ -139,7 +145,7 @@ def to_stats(analysis: Analysis, documents: int, skipped: list[str]) -> dict[str
         "central_concepts": [
             {"name": a.label(n), "iri": n, **m, "documents": len(a.documents_of.get(n, []))} for n, m in central
         ],
-        "projections": {name: projection_summary(a, name) for name in PROJECTIONS if name in a.graphs},
+        "projections": {name: projection_summary(a, name) for name in projections if name in a.graphs},
         "co_citation": [
             {"names": sorted([a.label(u), a.label(v)]), "iris": sorted([u, v]), "citers": d["weight"]} for u, v, d in pairs[:20]
         ],

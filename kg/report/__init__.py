@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze import COUNTED, Analysis, community_of
+from kg.analyze import COUNTED, Analysis, collection_paused, community_of
 from kg.analyze.metrics import edge_count
 from kg.analyze.stats import first
 from kg.files import write_text
@@ -211,8 +211,10 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     return "".join(out)
 
 
+@collection_paused()
 def write_report(analysis: Analysis, stats: dict[str, Any], out: Path) -> list[Path]:
-    """Write ``report.md`` and its pictures (``figures/*.svg``); returns the files written."""
+    """Write ``report.md`` and its pictures (``figures/*.svg``); returns the files written
+    (the garbage collector paused meanwhile, as in :func:`~kg.analyze.analyze`)."""
     written = []
     figures: dict[str, str] = {}
     for name, title, color_by in (("references", "Who references whom", "kind"), ("concepts", "Which ideas connect", "community")):
