@@ -9,6 +9,8 @@ rows are turned into graphs by :mod:`kg.analyze.projections`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze.source import Source
+from kg.workers import fork_pool
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
@@ -52,17 +55,19 @@ class Reader:
         self._references(records, makers)
         self._posts_graph(records)
         self._concepts(window)
+        # The finished graphs are measured in a forked worker while the reading goes on (the
+        # two take about as long); people-concepts is measured here.
+        apart = _Apart(a, [name for name in PROJECTIONS if name != "people-concepts"])
         self._people_concepts()
         a.co_citation = self._co_citation(records, makers)
         self._years(records, makers)
         for node, docs in self.authored.items():
             a.documents_of[node] = sorted(set(a.documents_of.get(node, [])) | docs)
         a.graphs = {name: a.graphs[name] for name in PROJECTIONS}
-        for name in PROJECTIONS:
-            t = time.perf_counter()
-            a.measure(name)
-            log.debug("analyze: metrics of %s (%d nodes, %d edges) in %.2f s", name, a.graphs[name].number_of_nodes(),
-                      a.graphs[name].number_of_edges(), time.perf_counter() - t)
+        here = {name: _measured(a, name) for name in PROJECTIONS if name not in apart.names}
+        measured = {**here, **apart.result()}
+        for name in PROJECTIONS:  # in this order, wherever they were computed
+            a.metrics[name], a.communities[name], a.bridges[name] = measured[name]
         return a
 
     # -- reading -----------------------------------------------------------------------------
@@ -396,6 +401,50 @@ class Reader:
             "most_cited": top(cited.get(y)),
             "concepts": top(named.get(y)),
         } for y in years]
+
+
+Measured = tuple[dict[str, dict[str, float]], list[list[str]], list[str]]  # metrics, communities, bridges
+_SHARED: dict[str, Analysis] = {}
+
+
+def _measured(analysis: Analysis, name: str) -> Measured:
+    """The metrics, communities and bridges of projection ``name`` (see :meth:`Analysis.measure`)."""
+    t = time.perf_counter()
+    analysis.measure(name)
+    graph = analysis.graphs[name]
+    log.debug("analyze: metrics of %s (%d nodes, %d edges) in %.2f s", name, graph.number_of_nodes(), graph.number_of_edges(),
+              time.perf_counter() - t)
+    return analysis.metrics[name], analysis.communities[name], analysis.bridges[name]
+
+
+def _measure_in_worker(names: list[str]) -> dict[str, Measured]:
+    return {name: _measured(_SHARED["analysis"], name) for name in names}
+
+
+class _Apart:
+    """Projections measured in a forked worker process while this one reads on; without
+    fork or a second CPU, measured here when their result is asked for."""
+
+    def __init__(self, analysis: Analysis, names: list[str]):
+        self.names = names
+        self.analysis = analysis
+        self.pool = None
+        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            import igraph  # noqa: F401  (imported before the fork: the worker takes no import lock)
+            import scipy.sparse  # noqa: F401
+
+            _SHARED["analysis"] = analysis
+            self.pool = fork_pool(1)
+            self.future = self.pool.submit(_measure_in_worker, names)
+
+    def result(self) -> dict[str, Measured]:
+        if self.pool is None:
+            return {name: _measured(self.analysis, name) for name in self.names}
+        try:
+            return self.future.result()
+        finally:
+            self.pool.shutdown()
+            _SHARED.clear()
 
 
 __all__ = ["Reader"]
