@@ -177,9 +177,11 @@ class Reader:
         by_context: dict[str, set[int]] = defaultdict(set)
         for context, begin, _ in sentences.values():
             by_context[context].add(begin)
-        self.position: dict[tuple[str, int], int] = {}
-        for context, begins in by_context.items():
-            for i, b in enumerate(sorted(begins)):
+        self.position: dict[tuple[str, int], int] = {}  # a sentence's rank in its context
+        self.begins: dict[str, list[int]] = {}  # the sentences of a context, in order
+        for context, found in by_context.items():
+            begins = self.begins[context] = sorted(found)
+            for i, b in enumerate(begins):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
         at = {s: (c, b) for s, (c, b, _) in sentences.items()}  # one tuple per sentence, shared by its mentions
@@ -304,17 +306,16 @@ class Reader:
     def _concepts(self, window: int) -> None:
         a = self.a
         position = self.position
+        self.concepts_named = [e for e in sorted(self.mentions) if a.kinds.get(e) == "concept"]
         concept_mentions = []
-        for e, found in sorted(self.mentions.items()):
-            if a.kinds.get(e) == "concept":
-                for x in found:
-                    i = position.get(x)
-                    if i is not None:
-                        concept_mentions.append((e, x[0], i))
+        for e in self.concepts_named:
+            for x in self.mentions[e]:
+                i = position.get(x)
+                if i is not None:
+                    concept_mentions.append((e, x[0], i))
         windows = WindowTable.of_mentions(concept_mentions, window)
         a.graphs["concepts"] = pmi_graph(windows)
         # The sentences of each window that name either concept of an edge.
-        sentence_at = {(x[0], position[x]): x for x in self.text_at if x in position}
         named: dict[tuple[str, int], set[str]] = defaultdict(set)
         for e, c, i in concept_mentions:
             named[(c, i)].add(e)
@@ -323,18 +324,22 @@ class Reader:
         def passage(key: tuple[str, int]) -> list[tuple[set[str], str]]:
             if key not in passages:
                 context, j = key
-                passages[key] = [(named[(context, i)], self.text_at[sentence_at[(context, i)]])
-                                 for i in range(j, j + window + 1) if (context, i) in sentence_at]
+                begins = self.begins.get(context, [])
+                passages[key] = [(named[(context, i)], self.text_at[(context, begins[i])])
+                                 for i in range(max(j, 0), min(j + window + 1, len(begins)))]
             return passages[key]
 
         evidence: dict[tuple[str, str], list[Evidence]] = {}
         for (u, v), keys in shared_windows(windows).items():
             found: list[Evidence] = []
+            seen: set[tuple[str, str]] = set()
             for key in keys:
                 parts = [text for names, text in passage(key) if u in names or v in names]
-                item = {"sentence": " … ".join(parts), "document": self.document_of_context.get(key[0], "")}
-                if parts and item not in found:
-                    found.append(item)
+                if parts:
+                    sentence, document = " … ".join(parts), self.document_of_context.get(key[0], "")
+                    if (sentence, document) not in seen:
+                        seen.add((sentence, document))
+                        found.append({"sentence": sentence, "document": document})
             evidence[(u, v)] = found
         a.edge_evidence["concepts"] = evidence
 
@@ -343,9 +348,7 @@ class Reader:
         uses: list[tuple[str, str, str]] = []
         evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         writing_at: dict[tuple[str, int], str | None] = {}  # (context, begin) -> its post or comment
-        for concept in sorted(self.mentions):
-            if a.kinds.get(concept) != "concept":
-                continue
+        for concept in self.concepts_named:
             for x in self.mentions[concept]:
                 if x in writing_at:
                     writing = writing_at[x]
