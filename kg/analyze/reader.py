@@ -41,7 +41,7 @@ class Reader:
         self.date_of: dict[str, str] = {}
         self.document_of: dict[str, str] = {}  # post or comment -> document
         self.authored: dict[str, set[str]] = defaultdict(set)  # agent -> documents
-        self.sentences: dict[str, tuple[str, int, str]] = {}  # sentence -> (context, begin, text)
+        self.sentences: dict[str, tuple[tuple[str, int], str]] = {}  # sentence -> ((context, begin), text)
 
     def run(self, window: int) -> Analysis:
         a = self.a
@@ -173,10 +173,11 @@ class Reader:
         a = self.a
         sentences = self.sentences
         for s, context, begin, text in self._values("SENTENCES"):
-            sentences[s] = (context, int(begin), text)
-        by_context: dict[str, set[int]] = defaultdict(set)
-        for context, begin, _ in sentences.values():
-            by_context[context].add(begin)
+            sentences[s] = ((context, int(begin)), text)
+        self.text_at = {at: text for at, text in sentences.values()}
+        by_context: dict[str, list[int]] = defaultdict(list)
+        for context, begin in self.text_at:
+            by_context[context].append(begin)
         self.position: dict[tuple[str, int], int] = {}  # a sentence's rank in its context
         self.begins: dict[str, list[int]] = {}  # the sentences of a context, in order
         for context, found in by_context.items():
@@ -184,12 +185,10 @@ class Reader:
             for i, b in enumerate(begins):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
-        at = {s: (c, b) for s, (c, b, _) in sentences.items()}  # one tuple per sentence, shared by its mentions
         for entity, sentence in self._values("MENTIONS"):
-            found = at.get(sentence)
+            found = sentences.get(sentence)
             if found is not None:
-                self.mentions[entity].append(found)
-        self.text_at = {(c, b): t for c, b, t in sentences.values()}
+                self.mentions[entity].append(found[0])  # one tuple per sentence, shared by its mentions
         document_of = self.document_of_context
 
         def key(x: tuple[str, int]) -> tuple[str, int]:
@@ -238,7 +237,7 @@ class Reader:
                 g["publishers"].add(r["publisher"])
             if r["context"] is not None:
                 s = self.sentences.get(r["sentence"]) if r["sentence"] else None
-                text = s[2] if s else (r["anchor"] or "")
+                text = s[1] if s else (r["anchor"] or "")
                 g["evidence"].add((text, self.document_of_context.get(r["context"], "")))
         records = []
         for iri in sorted(grouped):
