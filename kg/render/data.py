@@ -18,7 +18,7 @@ import networkx as nx
 from kg.analyze import Analysis, community_of
 from kg.layout import layout
 import kg.render.trimming as trimming
-from kg.render.trimming import trim, trim_components, trim_edges
+from kg.render.trimming import edges_among, largest_components, most_central, strongest, subgraph
 
 log = logging.getLogger(__name__)
 
@@ -121,14 +121,7 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     from pyvis.network import Network
 
     metrics = analysis.metrics.get(view.name, {})
-    threads = 0
-    if view.trim_by == "components":
-        graph, threads, nodes_left = trim_components(view.graph, trimming.MAX_NODES)
-        if nodes_left and not threads:  # one thread larger than the page: its most central part
-            graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
-    else:
-        graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
-    graph, edges_left = trim_edges(graph, trimming.MAX_EDGES, value=view.edge_value)
+    graph, nodes_left, edges_left, threads = _trimmed(view, metrics)
     parts = analysis.communities.get(view.name, [])
     index = community_of(parts)
     big = graph.number_of_nodes() > PHYSICS_LIMIT
@@ -139,8 +132,8 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     table = _Table()
     order = sorted(graph.nodes, key=str)
     ids = {n: i for i, n in enumerate(order)}
-    top = {k: max((m.get(k, 0.0) for n, m in metrics.items() if n in ids), default=0.0) or 1.0
-           for k in ("pagerank", "degree", "betweenness")}
+    shown = [metrics[n] for n in order if n in metrics]
+    top = {k: max((m.get(k, 0.0) for m in shown), default=0.0) or 1.0 for k in ("pagerank", "degree", "betweenness")}
     edge_ids: dict[tuple[str, str], int] = {}
     edge_list = _edge_list(graph, ids)
     evidence = analysis.edge_evidence.get(view.name, {})
@@ -152,7 +145,9 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
 
     around = _incident(edge_list, directed)
     for n in order:
-        kind = analysis.kinds.get(n, graph.nodes[n].get("kind", "other"))
+        kind = analysis.kinds.get(n)
+        if kind is None:
+            kind = graph.nodes[n].get("kind", "other")
         m = metrics.get(n, {})
         c = index.get(n, -1)
         name = analysis.label(n)
@@ -245,6 +240,29 @@ def _add_edge(net: Any, source: int, to: int, **options: Any) -> None:
     from pyvis.edge import Edge
 
     net.edges.append(Edge(source, to, net.directed, **options).options)
+
+
+def _trimmed(view: View, metrics: dict[str, dict[str, float]]) -> tuple[nx.Graph, int, int, int]:
+    """What the page draws of its graph: at most :data:`~kg.render.trimming.MAX_NODES`
+    nodes (the most central, or for the discussion the largest whole threads) and
+    :data:`~kg.render.trimming.MAX_EDGES` edges (the strongest), built as one graph; and
+    how many nodes and edges were left out, and how many threads were kept."""
+    graph = view.graph
+    keep: list | None = None
+    threads = 0
+    if graph.number_of_nodes() > trimming.MAX_NODES:
+        if view.trim_by == "components":
+            keep, threads = largest_components(graph, trimming.MAX_NODES)
+        if not threads:  # or one thread larger than the page: its most central part
+            keep = most_central(graph, metrics, trimming.MAX_NODES)
+    edges = list(edges_among(graph, None if keep is None else set(keep)))
+    edges_left = max(0, len(edges) - trimming.MAX_EDGES)
+    if edges_left:
+        edges = strongest(edges, trimming.MAX_EDGES, view.edge_value, graph.is_directed())
+    elif keep is None:
+        return graph, 0, 0, 0
+    nodes_left = 0 if keep is None else graph.number_of_nodes() - len(keep)
+    return subgraph(graph, graph if keep is None else keep, edges), nodes_left, edges_left, threads
 
 
 def _edge_list(graph: nx.Graph, ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:

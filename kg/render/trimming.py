@@ -16,6 +16,8 @@ import networkx as nx
 MAX_NODES = 5000
 MAX_EDGES = 12000
 
+Edge = tuple[Hashable, Hashable, dict[str, Any]]
+
 
 def trim(graph: nx.Graph, metrics: dict[str, dict[str, float]], limit: int = MAX_NODES) -> tuple[nx.Graph, int]:
     """The ``limit`` nodes of highest PageRank (ties by name) and the edges among them,
@@ -29,8 +31,12 @@ def trim(graph: nx.Graph, metrics: dict[str, dict[str, float]], limit: int = MAX
     """
     if graph.number_of_nodes() <= limit:
         return graph, 0
-    ranked = sorted(graph.nodes, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0.0), str(n)))
-    return subgraph(graph, ranked[:limit]), graph.number_of_nodes() - limit
+    return subgraph(graph, most_central(graph, metrics, limit)), graph.number_of_nodes() - limit
+
+
+def most_central(graph: nx.Graph, metrics: dict[str, dict[str, float]], limit: int) -> list[Hashable]:
+    """The ``limit`` nodes of highest PageRank, ties by name."""
+    return sorted(graph.nodes, key=lambda n: (-metrics.get(n, {}).get("pagerank", 0.0), str(n)))[:limit]
 
 
 def trim_components(graph: nx.Graph, limit: int = MAX_NODES) -> tuple[nx.Graph, int, int]:
@@ -46,15 +52,22 @@ def trim_components(graph: nx.Graph, limit: int = MAX_NODES) -> tuple[nx.Graph, 
     """
     if graph.number_of_nodes() <= limit:
         return graph, 0, 0
+    keep, kept = largest_components(graph, limit)
+    return subgraph(graph, keep), kept, graph.number_of_nodes() - len(keep)
+
+
+def largest_components(graph: nx.Graph, limit: int) -> tuple[list[Hashable], int]:
+    """The nodes of the largest whole (weakly) connected components that fit in ``limit``
+    nodes, and how many components they are."""
     found = nx.weakly_connected_components(graph) if graph.is_directed() else nx.connected_components(graph)
     parts = sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
-    keep: list = []
+    keep: list[Hashable] = []
     kept = 0
     for part in parts:
         if len(keep) + len(part) <= limit:
             keep.extend(part)
             kept += 1
-    return subgraph(graph, keep), kept, graph.number_of_nodes() - len(keep)
+    return keep, kept
 
 
 def trim_edges(graph: nx.Graph, limit: int = MAX_EDGES, value: str = "weight") -> tuple[nx.Graph, int]:
@@ -67,25 +80,25 @@ def trim_edges(graph: nx.Graph, limit: int = MAX_EDGES, value: str = "weight") -
     >>> sorted(sub.edges), left_out, sub.number_of_nodes()
     ([('a', 'b'), ('a', 'c')], 1, 3)
     """
-    edges = list(graph.edges(data=True))
+    edges = list(edges_among(graph))
     if len(edges) <= limit:
         return graph, 0
-    directed = graph.is_directed()
+    return subgraph(graph, graph, strongest(edges, limit, value, graph.is_directed())), len(edges) - limit
 
-    def strength(e: tuple[Hashable, Hashable, dict[str, Any]]) -> tuple:
+
+def strongest(edges: list[Edge], limit: int, value: str = "weight", directed: bool = True) -> list[Edge]:
+    """The ``limit`` strongest edges by ``value``, then ``weight``, then the names of
+    their ends (in order for an undirected edge)."""
+    def strength(e: Edge) -> tuple:
         ends = (str(e[0]), str(e[1]))
         return (-float(e[2].get(value, 1)), -float(e[2].get("weight", 1)), *(ends if directed else sorted(ends)))
 
-    out = graph.__class__()
-    out.graph.update(graph.graph)
-    out.add_nodes_from(graph.nodes(data=True))
-    out.add_edges_from(sorted(edges, key=strength)[:limit])
-    return out, len(edges) - limit
+    return sorted(edges, key=strength)[:limit]
 
 
-def subgraph(graph: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
-    """A new graph of ``nodes`` and the edges among them, with their data, in ``graph``'s
-    order (whatever the order of ``nodes``).
+def subgraph(graph: nx.Graph, nodes: Iterable[Hashable], edges: Iterable[Edge] | None = None) -> nx.Graph:
+    """A new graph of ``nodes`` (in ``graph``'s order, whatever the order given) with
+    their data, and ``edges`` (by default every edge among them, in ``graph``'s order).
 
     >>> sorted(subgraph(nx.DiGraph([("a", "b"), ("b", "c")]), ["c", "b"]).edges)
     [('b', 'c')]
@@ -94,22 +107,24 @@ def subgraph(graph: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
     out = graph.__class__()
     out.graph.update(graph.graph)
     out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in keep)
-    out.add_edges_from(_edges_among(graph, keep))
+    out.add_edges_from(edges_among(graph, keep) if edges is None else edges)
     return out
 
 
-def _edges_among(graph: nx.Graph, keep: set[Hashable]) -> Iterator[tuple[Hashable, Hashable, dict[str, Any]]]:
-    """The edges between nodes of ``keep``, each once, as ``graph.edges(data=True)`` gives them."""
+def edges_among(graph: nx.Graph, keep: set[Hashable] | None = None) -> Iterator[Edge]:
+    """The edges ``(u, v, data)`` between nodes of ``keep`` (default: all), each once, as
+    ``graph.edges(data=True)`` gives them, read from the plain adjacency dicts."""
     directed = graph.is_directed()
     done: set[Hashable] = set()
     for u, nbrs in graph.adjacency():
-        if u not in keep:
+        if keep is not None and u not in keep:
             continue
         for v, d in nbrs.items():
-            if v in keep and v not in done:
+            if (keep is None or v in keep) and v not in done:
                 yield u, v, d
         if not directed:
             done.add(u)
 
 
-__all__ = ["MAX_EDGES", "MAX_NODES", "subgraph", "trim", "trim_components", "trim_edges"]
+__all__ = ["MAX_EDGES", "MAX_NODES", "edges_among", "largest_components", "most_central", "strongest", "subgraph", "trim",
+           "trim_components", "trim_edges"]
