@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -110,10 +110,12 @@ def _matrix(graph: nx.Graph, weight: str | None) -> sp.sparse.csr_array:
     for _, nbrs in graph.adjacency():  # both directions of an undirected edge, a self-loop once
         counts.append(len(nbrs))
         cols.extend(map(index.__getitem__, nbrs))
-        data.extend([d.get(weight, 1) for d in nbrs.values()] if weight else [1] * len(nbrs))
+        if weight:
+            data.extend([d.get(weight, 1) for d in nbrs.values()])
     n = len(index)
     rows = np.repeat(np.arange(n, dtype=np.int64), counts)
-    return sp.sparse.coo_array((np.array(data, dtype=float), (rows, np.array(cols, dtype=np.int64))), shape=(n, n)).tocsr()
+    values = np.array(data, dtype=float) if weight else np.ones(len(cols))
+    return sp.sparse.coo_array((values, (rows, np.array(cols, dtype=np.int64))), shape=(n, n)).tocsr()
 
 
 def pagerank_scores(graph: nx.Graph, weight: str | None = "weight", alpha: float = 0.85, max_iter: int = 100,
@@ -221,7 +223,7 @@ def _undirected_edges(graph: nx.Graph, weight: str | None) -> list[tuple[str, st
     the graph's order first), read from the plain adjacency dicts."""
     if graph.is_directed():
         merged: dict[tuple[str, str], float] = {}
-        for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
+        for u, v, d in sorted(iter_edges(graph), key=lambda e: (e[0], e[1])):
             w = d.get(weight, 1.0) if weight else 1.0
             key = (u, v) if u <= v else (v, u)
             merged[key] = merged[key] + w if key in merged else w
@@ -254,6 +256,26 @@ def _leiden(graph: nx.Graph, weight: str | None) -> list[set[str]] | None:
     finally:
         ig.set_random_number_generator(random)
     return [{nodes[i] for i in part} for part in parts]
+
+
+def iter_edges(graph: nx.Graph, among: set[Hashable] | None = None) -> Iterator[tuple[Hashable, Hashable, dict]]:
+    """The edges ``(u, v, data)`` of ``graph.edges(data=True)``, in the same order and
+    direction, read from the plain adjacency dicts (networkx's edge view costs several
+    times more on a large graph); with ``among``, only the edges between those nodes.
+
+    >>> list(iter_edges(nx.Graph([("a", "b"), ("b", "c")]), among={"b", "c"}))
+    [('b', 'c', {})]
+    """
+    directed = graph.is_directed()
+    done: set[Hashable] = set()
+    for u, nbrs in graph.adjacency():
+        if among is not None and u not in among:
+            continue
+        for v, d in nbrs.items():
+            if (among is None or v in among) and v not in done:
+                yield u, v, d
+        if not directed:
+            done.add(u)
 
 
 def edge_count(graph: nx.Graph) -> int:
@@ -391,5 +413,5 @@ def per_year(events: Iterable[tuple[str | None, str]]) -> dict[str, Counter[str]
 
 __all__ = [
     "BETWEENNESS_BUDGET", "BETWEENNESS_EXACT_LIMIT", "betweenness_sample_size", "betweenness_scores", "bridges", "centrality",
-    "co_citation", "communities", "community_of", "component_count", "edge_count", "pagerank_scores", "per_year", "pmi_graph",
+    "co_citation", "communities", "community_of", "component_count", "edge_count", "iter_edges", "pagerank_scores", "per_year", "pmi_graph",
 ]

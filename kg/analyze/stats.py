@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
-from kg.analyze.metrics import component_count, edge_count
+from kg.analyze.metrics import component_count, edge_count, iter_edges
 
 if TYPE_CHECKING:
     from kg.analyze.analysis import Analysis
@@ -35,7 +35,7 @@ def first(items: Iterable[T], k: int, key: Callable[[T], tuple], rank: Callable[
     >>> first(["bb", "a", "c", "ab"], 2, key=lambda x: (len(x), x), rank=len)
     ['a', 'c']
     """
-    items = list(iter(items))  # iter: list() would ask a networkx edge view its length, a pass of its own
+    items = list(items)
     if len(items) > k > 0:
         ranks = list(map(rank, items))
         bound = heapq.nsmallest(k, ranks)[-1]
@@ -66,7 +66,7 @@ def cited_counts(analysis: Analysis) -> Counter[str]:
     Counter({'b': 3})
     """
     out: Counter[str] = Counter()
-    for _, target, data in analysis.references.edges(data=True):
+    for _, target, data in iter_edges(analysis.references):
         out[target] += data.get("weight", 1)
     return out
 
@@ -131,7 +131,7 @@ def _to_stats(analysis: Analysis, documents: int, skipped: list[str], projection
 
     concepts = a.metrics.get("concepts", {})
     central = first(concepts.items(), TOP, key=lambda x: (-x[1]["pagerank"], a.label(x[0]), x[0]), rank=lambda x: -x[1]["pagerank"])
-    pairs = first(a.co_citation.edges(data=True), 20, key=lambda e: (-e[2]["weight"], *sorted((a.label(e[0]), a.label(e[1])))),
+    pairs = first(iter_edges(a.co_citation), 20, key=lambda e: (-e[2]["weight"], *sorted((a.label(e[0]), a.label(e[1])))),
                   rank=lambda e: -e[2]["weight"])
     return {
         "documents": documents,

@@ -16,9 +16,10 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze import Analysis, community_of
+from kg.analyze.metrics import iter_edges
 from kg.layout import layout
 import kg.render.trimming as trimming
-from kg.render.trimming import edges_among, largest_components, most_central, strongest, subgraph
+from kg.render.trimming import largest_components, most_central, strongest, subgraph
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ def _trimmed(view: View, metrics: dict[str, dict[str, float]]) -> tuple[nx.Graph
             keep, threads = largest_components(graph, trimming.MAX_NODES)
         if not threads:  # or one thread larger than the page: its most central part
             keep = most_central(graph, metrics, trimming.MAX_NODES)
-    edges = list(edges_among(graph, None if keep is None else set(keep)))
+    edges = list(iter_edges(graph, None if keep is None else set(keep)))
     edges_left = max(0, len(edges) - trimming.MAX_EDGES)
     if edges_left:
         edges = strongest(edges, trimming.MAX_EDGES, view.edge_value, graph.is_directed())
@@ -270,7 +271,7 @@ def _edge_list(graph: nx.Graph, ids: dict[str, int]) -> list[tuple[str, str, dic
     from the end with the smaller id (its direction in the graph follows the order the
     graph was built in, which may follow set order)."""
     directed = graph.is_directed()
-    edges = [(u, v, d) if directed or ids[u] <= ids[v] else (v, u, d) for u, v, d in graph.edges(data=True)]
+    edges = [(u, v, d) if directed or ids[u] <= ids[v] else (v, u, d) for u, v, d in iter_edges(graph)]
     return sorted(edges, key=lambda e: (ids[e[0]], ids[e[1]]))
 
 

@@ -8,10 +8,12 @@ set order (which changes from one process to the next) and costs more to copy.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import networkx as nx
+
+from kg.analyze.metrics import iter_edges
 
 MAX_NODES = 5000
 MAX_EDGES = 12000
@@ -80,7 +82,7 @@ def trim_edges(graph: nx.Graph, limit: int = MAX_EDGES, value: str = "weight") -
     >>> sorted(sub.edges), left_out, sub.number_of_nodes()
     ([('a', 'b'), ('a', 'c')], 1, 3)
     """
-    edges = list(edges_among(graph))
+    edges = list(iter_edges(graph))
     if len(edges) <= limit:
         return graph, 0
     return subgraph(graph, graph, strongest(edges, limit, value, graph.is_directed())), len(edges) - limit
@@ -107,24 +109,9 @@ def subgraph(graph: nx.Graph, nodes: Iterable[Hashable], edges: Iterable[Edge] |
     out = graph.__class__()
     out.graph.update(graph.graph)
     out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in keep)
-    out.add_edges_from(edges_among(graph, keep) if edges is None else edges)
+    out.add_edges_from(iter_edges(graph, keep) if edges is None else edges)
     return out
 
 
-def edges_among(graph: nx.Graph, keep: set[Hashable] | None = None) -> Iterator[Edge]:
-    """The edges ``(u, v, data)`` between nodes of ``keep`` (default: all), each once, as
-    ``graph.edges(data=True)`` gives them, read from the plain adjacency dicts."""
-    directed = graph.is_directed()
-    done: set[Hashable] = set()
-    for u, nbrs in graph.adjacency():
-        if keep is not None and u not in keep:
-            continue
-        for v, d in nbrs.items():
-            if (keep is None or v in keep) and v not in done:
-                yield u, v, d
-        if not directed:
-            done.add(u)
-
-
-__all__ = ["MAX_EDGES", "MAX_NODES", "edges_among", "largest_components", "most_central", "strongest", "subgraph", "trim",
+__all__ = ["MAX_EDGES", "MAX_NODES", "largest_components", "most_central", "strongest", "subgraph", "trim",
            "trim_components", "trim_edges"]

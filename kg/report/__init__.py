@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze import COUNTED, Analysis, collection_paused, community_of
-from kg.analyze.metrics import edge_count
+from kg.analyze.metrics import edge_count, iter_edges
 from kg.analyze.stats import first
 from kg.files import write_text
 from kg.report.figures import bars_svg, graph_svg
@@ -116,7 +116,7 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
                f"{ref.get('nodes', 0)} nodes and {ref.get('edges', 0)} edges in {ref.get('communities', 0)} communities.\n")
     if "references" in figures:
         out.append(f"\n![Who references whom]({figures['references']})\n")
-    edges = first(a.references.edges(data=True), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
+    edges = first(iter_edges(a.references), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
                   rank=lambda e: -e[2]["weight"])
     if edges:
         out.append("\nThe strongest references:\n\n")
@@ -143,7 +143,7 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     out.append(_table(["concept", "PageRank", "degree", "documents"],
                       [[c["name"], f"{c['pagerank']:.3f}", c["degree"], c["documents"]] for c in stats["central_concepts"]])
                if stats["central_concepts"] else "None found.\n")
-    pairs = first(a.concepts.edges(data=True), 10,
+    pairs = first(iter_edges(a.concepts), 10,
                   key=lambda e: (-e[2].get("count", 0), -e[2].get("npmi", 0), a.label(e[0]), a.label(e[1])),
                   rank=lambda e: -e[2].get("count", 0))
     if pairs:
@@ -184,7 +184,7 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     people = a.graphs["people-concepts"]
     out.append("\n## Who talks about what\n\n")
     if edge_count(people):
-        talk = first(people.edges(data=True), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
+        talk = first(iter_edges(people), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
                      rank=lambda e: -e[2]["weight"])
         out.append("Authors and the concepts they name most often in their posts and comments:\n\n")
         out.append(_table(["author", "concept", "posts and comments"],
