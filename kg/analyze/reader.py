@@ -20,7 +20,7 @@ import networkx as nx
 from kg.analyze.source import Source
 from kg.workers import fork_pool
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
-from kg.analyze.metrics import co_citation, per_year, pmi_graph
+from kg.analyze.metrics import co_citation, edge_count, per_year, pmi_graph
 from kg.analyze.projections import (
     CONVERSATION, CitationRecord, WindowTable, attribute, discussion_graph, lift, person_concept_graph, post_edges,
     reference_edges, shared_windows, weighted_digraph,
@@ -423,15 +423,21 @@ def _measure_in_worker(names: list[str]) -> dict[str, Measured]:
     return {name: _measured(_SHARED["analysis"], name) for name in names}
 
 
+#: Graphs smaller than this (nodes and edges in all) are measured here: a worker would cost more.
+APART_SIZE = 20_000
+
+
 class _Apart:
     """Projections measured in a forked worker process while this one reads on; without
-    fork or a second CPU, measured here when their result is asked for."""
+    fork or a second CPU, or for small graphs, measured here when their result is asked
+    for."""
 
     def __init__(self, analysis: Analysis, names: list[str]):
         self.names = names
         self.analysis = analysis
         self.pool = None
-        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        size = sum(analysis.graphs[n].number_of_nodes() + edge_count(analysis.graphs[n]) for n in names)
+        if size >= APART_SIZE and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
             import igraph  # noqa: F401  (imported before the fork: the worker takes no import lock)
             import scipy.sparse  # noqa: F401
 
