@@ -23,6 +23,7 @@ edges), and says what it left out. Rendering never changes the analysis it draws
 
 from __future__ import annotations
 
+import functools
 import html
 import multiprocessing
 import os
@@ -39,12 +40,14 @@ from kg.workers import fork_pool
 # --- pages ----------------------------------------------------------------------------------
 
 
+@functools.cache
 def _assets() -> tuple[str, str]:
     """The vis-network script and stylesheet bundled with pyvis (offline copies)."""
     lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
     return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), lib.joinpath("vis-network.css").read_text(encoding="utf-8")
 
 
+@functools.cache
 def _template() -> Any:
     from jinja2 import Environment, select_autoescape
 
@@ -103,6 +106,16 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 """
 
 
+def _prepare() -> None:
+    """Read the assets and template, and import what drawing needs."""
+    import pyvis.network  # noqa: F401
+    import scipy.sparse.csgraph  # noqa: F401
+    import scipy.spatial  # noqa: F401
+
+    _assets()
+    _template()
+
+
 #: Views with more nodes than this in all are drawn in parallel processes (layout is the cost).
 PARALLEL_NODES = 3000
 _SHARED: dict[str, Any] = {}
@@ -130,6 +143,7 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
             workers = min(len(views), os.cpu_count() or 1)
             if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
+                _prepare()  # once here, not in each worker
                 with fork_pool(workers) as pool:
                     done = dict(zip(order, pool.map(_write_view, order)))
                 written = [done[i] for i in range(len(views))]
