@@ -45,7 +45,7 @@ def _pivot_mds(n: int, edges: np.ndarray, pivots: int = PIVOTS) -> np.ndarray:
     from scipy.sparse.csgraph import shortest_path
 
     matrix = _matrix(n, edges)
-    if n <= pivots:  # every node is a pivot: one call for all distances
+    if n <= 4 * pivots:  # every node a pivot (classical MDS): one call for all distances
         rows = shortest_path(matrix, directed=False, unweighted=True)
     else:
         chosen = 0
