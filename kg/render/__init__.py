@@ -3,9 +3,9 @@
 Input: an :class:`~kg.analyze.Analysis` and the figures of ``stats.json``. Output: one
 HTML page per projection plus ``index.html``, in a folder.
 
-pyvis is the data and options model (a :class:`pyvis.network.Network` per page); the page
-itself is our own template, which inlines the vis-network script and stylesheet shipped
-inside the pyvis package, so it loads nothing from the network (its
+The data and options follow pyvis's model (vis-network's node, edge and option dicts);
+the page itself is our own template, which inlines the vis-network script and stylesheet
+shipped inside the pyvis package, so it loads nothing from the network (its
 Content-Security-Policy forbids it). Text from documents reaches the page only as JSON
 data, escaped by the template, and is put into the page with ``textContent``: it can never
 run as script.
@@ -108,7 +108,6 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 
 def _prepare() -> None:
     """Read the assets and template, and import what drawing needs."""
-    import pyvis.network  # noqa: F401
     import scipy.sparse.csgraph  # noqa: F401
     import scipy.spatial  # noqa: F401
 

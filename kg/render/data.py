@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze import Analysis, community_of
-from kg.analyze.metrics import iter_edges
+from kg.analyze.metrics import edge_count, iter_edges
 from kg.layout import layout
 import kg.render.trimming as trimming
 from kg.render.trimming import largest_components, most_central, strongest, subgraph
@@ -118,9 +118,11 @@ class _Table:
 
 
 def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """The JSON a page draws, its vis-network options, and notes on what was left out."""
-    from pyvis.network import Network
+    """The JSON a page draws, its vis-network options, and notes on what was left out.
 
+    Nodes and edges are vis-network's option dicts, as pyvis's ``Node`` and ``Edge`` make
+    them (built here directly: thousands of objects cost more than the dicts they hold).
+    """
     metrics = analysis.metrics.get(view.name, {})
     graph, nodes_left, edges_left, threads = _trimmed(view, metrics)
     parts = analysis.communities.get(view.name, [])
@@ -129,13 +131,13 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
     positions = layout(graph)
     scale = _pixels_per_unit(positions)
     directed = graph.is_directed()
-    net = Network(directed=directed, cdn_resources="in_line")
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     table = _Table()
     order = sorted(graph.nodes, key=str)
     ids = {n: i for i, n in enumerate(order)}
     shown = [metrics[n] for n in order if n in metrics]
     top = {k: max((m.get(k, 0.0) for m in shown), default=0.0) or 1.0 for k in ("pagerank", "degree", "betweenness")}
-    edge_ids: dict[tuple[str, str], int] = {}
     edge_list = _edge_list(graph, ids)
     evidence = analysis.edge_evidence.get(view.name, {})
     terse = graph.number_of_nodes() > TERSE_LIMIT or len(edge_list) > TERSE_LIMIT
@@ -155,8 +157,8 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
         items = _node_evidence(view, analysis, around.get(n, []), n, edge_items, per_node)
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
-        _add_node(
-            net, ids[n], label=_short(name), x=round(x * scale, 1), y=round(y * scale, 1),
+        nodes.append(dict(
+            id=ids[n], label=_short(name), shape="dot", x=round(x * scale, 1), y=round(y * scale, 1),
             iri=n, name=name, kind=kind, community=c,
             aliases=analysis.aliases.get(n, []),
             facts=[list(f) for f in analysis.facts.get(n, [])],
@@ -167,28 +169,28 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
                round(m.get("betweenness", 0.0) / top["betweenness"], 4)],
             metrics=_metric_text(m),
             search=" ".join([name, *analysis.aliases.get(n, [])]).lower(),
-        )
+        ))
     weights = []
-    for u, v, data in edge_list:
+    arrows = {"arrows": "to"} if directed else {}
+    for i, (u, v, data) in enumerate(edge_list):
         value = float(data.get(view.edge_value, data.get("weight", 1)))
         weights.append(value)
         items = edge_items(u, v)[:per_edge]
-        edge_ids[(u, v)] = len(edge_ids)
-        _add_edge(net, ids[u], ids[v], id=edge_ids[(u, v)], w=value, width=round(1 + min(value, 10) * 0.5, 2),
-                     summary=_edge_summary(view, data), ev=[table.sentence(e) for e in items])
-    net.options = _options(directed, big)
+        edges.append({"id": i, "from": ids[u], "to": ids[v], **arrows, "w": value, "width": round(1 + min(value, 10) * 0.5, 2),
+                      "summary": _edge_summary(view, data), "ev": [table.sentence(e) for e in items]})
+    options = _options(directed, big)
     data = {
         "name": view.name,
         "directed": directed,
         "colorBy": view.color_by,
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": nodes,
+        "edges": edges,
         "documents": table.documents,
         "sentences": table.sentences,
-        "kinds": _kinds(net.nodes),
+        "kinds": _kinds(nodes),
         "communities": _communities(parts, ids, analysis, metrics),
         "weight": _weight_range(weights, view.weight_label),
-        "total": {"nodes": view.graph.number_of_nodes(), "edges": view.graph.number_of_edges()},
+        "total": {"nodes": view.graph.number_of_nodes(), "edges": edge_count(view.graph)},
     }
     notes = []
     if nodes_left and threads:
@@ -200,11 +202,11 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
                      f"nodes (by PageRank); {nodes_left:,} less central nodes and their edges are left out. "
                      "stats.json and `kg export --format graphml` have them all.")
     if edges_left:
-        notes.append(f"Only the {graph.number_of_edges():,} strongest edges among them are drawn; "
+        notes.append(f"Only the {len(edge_list):,} strongest edges among them are drawn; "
                      f"{edges_left:,} weaker edges are left out.")
     if big:
         notes.append("The layout was computed beforehand and physics is off, so that the page opens quickly.")
-    return data, net.options, notes
+    return data, options, notes
 
 
 def _pixels_per_unit(positions: dict[Any, tuple[float, float]]) -> float:
@@ -223,24 +225,6 @@ def _pixels_per_unit(positions: dict[Any, tuple[float, float]]) -> float:
     distance, _ = cKDTree(xy).query(xy, k=2)
     nearest = float(np.median(distance[:, 1]))
     return SPACING / nearest if nearest > 1e-6 else SPACING
-
-
-def _add_node(net: Any, n_id: int, label: str, **options: Any) -> None:
-    # Network.add_node and add_edge look for duplicates in lists, which is quadratic
-    # (minutes for 20,000 edges); ids here are unique by construction, so the same option
-    # objects are appended directly.
-    from pyvis.node import Node
-
-    node = Node(n_id, "dot", label=label, **options)
-    net.nodes.append(node.options)
-    net.node_ids.append(n_id)
-    net.node_map[n_id] = node.options
-
-
-def _add_edge(net: Any, source: int, to: int, **options: Any) -> None:
-    from pyvis.edge import Edge
-
-    net.edges.append(Edge(source, to, net.directed, **options).options)
 
 
 def _trimmed(view: View, metrics: dict[str, dict[str, float]]) -> tuple[nx.Graph, int, int, int]:
