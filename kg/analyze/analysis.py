@@ -9,7 +9,7 @@ reads the store once (:mod:`kg.analyze.reader`).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -50,7 +50,8 @@ class Analysis:
         communities: per projection, the communities (lists of nodes), largest first.
         bridges: per projection, the nodes with neighbours in most other communities.
         node_evidence: sentences naming a node, with their document.
-        edge_evidence: per projection, the citations or co-occurrences behind an edge.
+        edge_evidence: per projection, the citations or co-occurrences behind an edge (for
+            the concepts, read when first asked for: :class:`~kg.analyze.reader.PassageEvidence`).
         mention_counts: how many sentences name a node.
         co_citation: who is cited together (weight: citing posts and comments).
         cited_works: the most cited works with their number of citations.
@@ -69,7 +70,7 @@ class Analysis:
     communities: dict[str, list[list[str]]] = field(default_factory=dict)
     bridges: dict[str, list[str]] = field(default_factory=dict)
     node_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
-    edge_evidence: dict[str, dict[tuple[str, str], list[Evidence]]] = field(default_factory=dict)
+    edge_evidence: dict[str, Mapping[tuple[str, str], list[Evidence]]] = field(default_factory=dict)
     mention_counts: dict[str, int] = field(default_factory=dict)
     co_citation: nx.Graph = field(default_factory=nx.Graph)
     cited_works: list[dict[str, Any]] = field(default_factory=list)

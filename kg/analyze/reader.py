@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -314,33 +315,7 @@ class Reader:
                     concept_mentions.append((e, x[0], i))
         windows = WindowTable.of_mentions(concept_mentions, window)
         a.graphs["concepts"] = pmi_graph(windows)
-        # The sentences of each window that name either concept of an edge.
-        named: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for e, c, i in concept_mentions:
-            named[(c, i)].add(e)
-        passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
-
-        def passage(key: tuple[str, int]) -> list[tuple[set[str], str]]:
-            if key not in passages:
-                context, j = key
-                begins = self.begins.get(context, [])
-                passages[key] = [(named[(context, i)], self.text_at[(context, begins[i])])
-                                 for i in range(max(j, 0), min(j + window + 1, len(begins)))]
-            return passages[key]
-
-        evidence: dict[tuple[str, str], list[Evidence]] = {}
-        for (u, v), keys in shared_windows(windows).items():
-            found: list[Evidence] = []
-            seen: set[tuple[str, str]] = set()
-            for key in keys:
-                parts = [text for names, text in passage(key) if u in names or v in names]
-                if parts:
-                    sentence, document = " … ".join(parts), self.document_of_context.get(key[0], "")
-                    if (sentence, document) not in seen:
-                        seen.add((sentence, document))
-                        found.append({"sentence": sentence, "document": document})
-            evidence[(u, v)] = found
-        a.edge_evidence["concepts"] = evidence
+        a.edge_evidence["concepts"] = PassageEvidence(windows, concept_mentions, window, self)
 
     def _people_concepts(self) -> None:
         a = self.a
@@ -405,6 +380,68 @@ class Reader:
         } for y in years]
 
 
+class PassageEvidence(Mapping[tuple[str, str], list[Evidence]]):
+    """The passages behind each edge of the concept graph: for each pair of concepts, the
+    sentences of the first windows they share that name either, one passage per window.
+
+    Read when first asked for, edge by edge: a page draws a few thousand of the tens of
+    thousands of edges (in its own worker process), and the analysis itself needs none.
+    """
+
+    def __init__(self, windows: WindowTable, mentions: list[tuple[str, str, int]], window: int, reader: Reader):
+        self.windows = windows
+        self.mentions = mentions  # (concept, context, position)
+        self.window = window
+        self.begins = reader.begins
+        self.text_at = reader.text_at
+        self.document_of = reader.document_of_context
+        self._shared: dict[tuple[str, str], list[tuple[str, int]]] | None = None
+        self._named: dict[tuple[str, int], set[str]] = {}
+        self._passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
+        self._found: dict[tuple[str, str], list[Evidence]] = {}
+
+    @property
+    def shared(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
+        if self._shared is None:
+            self._shared = shared_windows(self.windows)
+            for concept, context, i in self.mentions:
+                self._named.setdefault((context, i), set()).add(concept)
+        return self._shared
+
+    def __getitem__(self, pair: tuple[str, str]) -> list[Evidence]:
+        found = self._found.get(pair)
+        if found is None:
+            found = self._found[pair] = self._evidence(pair, self.shared[pair])
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.shared)
+
+    def __len__(self) -> int:
+        return len(self.shared)
+
+    def _passage(self, key: tuple[str, int]) -> list[tuple[set[str], str]]:
+        if key not in self._passages:
+            context, j = key
+            begins = self.begins.get(context, [])
+            self._passages[key] = [(self._named.get((context, i), set()), self.text_at[(context, begins[i])])
+                                   for i in range(max(j, 0), min(j + self.window + 1, len(begins)))]
+        return self._passages[key]
+
+    def _evidence(self, pair: tuple[str, str], keys: list[tuple[str, int]]) -> list[Evidence]:
+        u, v = pair
+        found: list[Evidence] = []
+        seen: set[tuple[str, str]] = set()
+        for key in keys:
+            parts = [text for names, text in self._passage(key) if u in names or v in names]
+            if parts:
+                sentence, document = " … ".join(parts), self.document_of.get(key[0], "")
+                if (sentence, document) not in seen:
+                    seen.add((sentence, document))
+                    found.append({"sentence": sentence, "document": document})
+        return found
+
+
 Measured = tuple[dict[str, dict[str, float]], list[list[str]], list[str]]  # metrics, communities, bridges
 _SHARED: dict[str, Analysis] = {}
 
@@ -455,4 +492,4 @@ class _Apart:
             _SHARED.clear()
 
 
-__all__ = ["Reader"]
+__all__ = ["PassageEvidence", "Reader"]
