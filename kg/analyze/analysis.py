@@ -51,7 +51,7 @@ class Analysis:
         bridges: per projection, the nodes with neighbours in most other communities.
         node_evidence: sentences naming a node, with their document.
         edge_evidence: per projection, the citations or co-occurrences behind an edge (for
-            the concepts, read when first asked for: :class:`~kg.analyze.reader.PassageEvidence`).
+            the concept graphs, read when first asked for: :class:`~kg.analyze.reader.Deferred`).
         mention_counts: how many sentences name a node.
         co_citation: who is cited together (weight: citing posts and comments).
         cited_works: the most cited works with their number of citations.

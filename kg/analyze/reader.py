@@ -13,8 +13,8 @@ import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -28,6 +28,8 @@ from kg.analyze.projections import (
 )
 
 log = logging.getLogger(__name__)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class Reader:
@@ -315,12 +317,13 @@ class Reader:
                     concept_mentions.append((e, x[0], i))
         windows = WindowTable.of_mentions(concept_mentions, window)
         a.graphs["concepts"] = pmi_graph(windows)
-        a.edge_evidence["concepts"] = PassageEvidence(windows, concept_mentions, window, self)
+        passages = _Passages(windows, concept_mentions, window, self)
+        a.edge_evidence["concepts"] = Deferred(passages.shared, passages.evidence)
 
     def _people_concepts(self) -> None:
         a = self.a
         uses: list[tuple[str, str, str]] = []
-        evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        places: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)  # (author, concept) -> sentences
         writing_at: dict[tuple[str, int], str | None] = {}  # (context, begin) -> its post or comment
         for concept in self.concepts_named:
             for x in self.mentions[concept]:
@@ -337,16 +340,23 @@ class Reader:
                 if author is None:
                     continue
                 uses.append((author, concept, writing))
-                found = evidence[(author, concept)]
-                if len(found) < EVIDENCE_LIMIT:
-                    item = {"sentence": self.text_at.get(x, ""), "document": self.document_of_context.get(x[0], "")}
-                    if item not in found:
-                        found.append(item)
+                places[(author, concept)].append(x)
         graph = person_concept_graph(uses)
         for n in graph.nodes:
             a.kinds.setdefault(n, "person")
         a.graphs["people-concepts"] = graph
-        a.edge_evidence["people-concepts"] = dict(evidence)
+        a.edge_evidence["people-concepts"] = Deferred(dict(places), self._sentences_naming)
+
+    def _sentences_naming(self, _: tuple[str, str], places: list[tuple[str, int]]) -> list[Evidence]:
+        """The first sentences (each once) among ``places``."""
+        found: list[Evidence] = []
+        for x in places:
+            item = {"sentence": self.text_at.get(x, ""), "document": self.document_of_context.get(x[0], "")}
+            if item not in found:
+                found.append(item)
+                if len(found) == EVIDENCE_LIMIT:
+                    break
+        return found
 
     def _co_citation(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> nx.Graph:
         cites = nx.DiGraph()
@@ -380,13 +390,45 @@ class Reader:
         } for y in years]
 
 
-class PassageEvidence(Mapping[tuple[str, str], list[Evidence]]):
-    """The passages behind each edge of the concept graph: for each pair of concepts, the
-    sentences of the first windows they share that name either, one passage per window.
+class Deferred(Mapping[K, V]):
+    """A read-only mapping whose values are made when first read, each from the inputs of
+    its key (``inputs``: a mapping, or a function making it when first needed).
 
-    Read when first asked for, edge by edge: a page draws a few thousand of the tens of
-    thousands of edges (in its own worker process), and the analysis itself needs none.
+    The evidence behind the edges of the concept graphs is read this way: a page draws a
+    few thousand of the tens of thousands of edges (in its own worker process), and the
+    analysis itself needs none.
+
+    >>> d = Deferred(lambda: {"a": 2}, lambda key, n: key * n)
+    >>> d["a"], list(d), d.get("b")
+    ('aa', ['a'], None)
     """
+
+    def __init__(self, inputs: Mapping[K, Any] | Callable[[], Mapping[K, Any]], make: Callable[[K, Any], V]):
+        self._inputs = inputs
+        self._make = make
+        self._made: dict[K, V] = {}
+
+    @property
+    def inputs(self) -> Mapping[K, Any]:
+        if callable(self._inputs):
+            self._inputs = self._inputs()
+        return self._inputs
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._made:
+            self._made[key] = self._make(key, self.inputs[key])
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.inputs)
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+
+class _Passages:
+    """The passages behind each edge of the concept graph: for each pair of concepts, the
+    sentences of the first windows they share that name either, one passage per window."""
 
     def __init__(self, windows: WindowTable, mentions: list[tuple[str, str, int]], window: int, reader: Reader):
         self.windows = windows
@@ -395,40 +437,16 @@ class PassageEvidence(Mapping[tuple[str, str], list[Evidence]]):
         self.begins = reader.begins
         self.text_at = reader.text_at
         self.document_of = reader.document_of_context
-        self._shared: dict[tuple[str, str], list[tuple[str, int]]] | None = None
-        self._named: dict[tuple[str, int], set[str]] = {}
-        self._passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
-        self._found: dict[tuple[str, str], list[Evidence]] = {}
+        self.named: dict[tuple[str, int], set[str]] = {}
+        self.passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
 
-    @property
     def shared(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
-        if self._shared is None:
-            self._shared = shared_windows(self.windows)
-            for concept, context, i in self.mentions:
-                self._named.setdefault((context, i), set()).add(concept)
-        return self._shared
+        """The windows each pair shares (and the concepts named in each sentence)."""
+        for concept, context, i in self.mentions:
+            self.named.setdefault((context, i), set()).add(concept)
+        return shared_windows(self.windows)
 
-    def __getitem__(self, pair: tuple[str, str]) -> list[Evidence]:
-        found = self._found.get(pair)
-        if found is None:
-            found = self._found[pair] = self._evidence(pair, self.shared[pair])
-        return found
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.shared)
-
-    def __len__(self) -> int:
-        return len(self.shared)
-
-    def _passage(self, key: tuple[str, int]) -> list[tuple[set[str], str]]:
-        if key not in self._passages:
-            context, j = key
-            begins = self.begins.get(context, [])
-            self._passages[key] = [(self._named.get((context, i), set()), self.text_at[(context, begins[i])])
-                                   for i in range(max(j, 0), min(j + self.window + 1, len(begins)))]
-        return self._passages[key]
-
-    def _evidence(self, pair: tuple[str, str], keys: list[tuple[str, int]]) -> list[Evidence]:
+    def evidence(self, pair: tuple[str, str], keys: list[tuple[str, int]]) -> list[Evidence]:
         u, v = pair
         found: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
@@ -440,6 +458,14 @@ class PassageEvidence(Mapping[tuple[str, str], list[Evidence]]):
                     seen.add((sentence, document))
                     found.append({"sentence": sentence, "document": document})
         return found
+
+    def _passage(self, key: tuple[str, int]) -> list[tuple[set[str], str]]:
+        if key not in self.passages:
+            context, j = key
+            begins = self.begins.get(context, [])
+            self.passages[key] = [(self.named.get((context, i), set()), self.text_at[(context, begins[i])])
+                                  for i in range(max(j, 0), min(j + self.window + 1, len(begins)))]
+        return self.passages[key]
 
 
 Measured = tuple[dict[str, dict[str, float]], list[list[str]], list[str]]  # metrics, communities, bridges
@@ -492,4 +518,4 @@ class _Apart:
             _SHARED.clear()
 
 
-__all__ = ["PassageEvidence", "Reader"]
+__all__ = ["Deferred", "Reader"]
