@@ -49,7 +49,8 @@ class Analysis:
         metrics: per projection, per node: degree, strength, PageRank, betweenness.
         communities: per projection, the communities (lists of nodes), largest first.
         bridges: per projection, the nodes with neighbours in most other communities.
-        node_evidence: sentences naming a node, with their document.
+        node_evidence: sentences naming a node, with their document (read when first
+            asked for, :class:`~kg.analyze.reader.Deferred`).
         edge_evidence: per projection, the citations or co-occurrences behind an edge (for
             the concept graphs, read when first asked for: :class:`~kg.analyze.reader.Deferred`).
         mention_counts: how many sentences name a node.
@@ -69,7 +70,7 @@ class Analysis:
     metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     communities: dict[str, list[list[str]]] = field(default_factory=dict)
     bridges: dict[str, list[str]] = field(default_factory=dict)
-    node_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    node_evidence: Mapping[str, list[Evidence]] = field(default_factory=dict)
     edge_evidence: dict[str, Mapping[tuple[str, str], list[Evidence]]] = field(default_factory=dict)
     mention_counts: dict[str, int] = field(default_factory=dict)
     co_citation: nx.Graph = field(default_factory=nx.Graph)

@@ -204,7 +204,13 @@ class Reader:
             docs = {document_of[c] for c, _ in found if c in document_of}
             known = a.documents_of.get(entity)
             a.documents_of[entity] = sorted(docs.union(known) if known else docs)
-            a.node_evidence[entity] = self._spread(found)
+        # A comment's evidence is its opening words, a named node's the sentences naming it
+        # (spread over documents when first asked for).
+        self.openings = a.node_evidence
+        a.node_evidence = Deferred({**dict.fromkeys(self.openings), **self.mentions}, self._node_evidence)
+
+    def _node_evidence(self, node: str, found: list[tuple[str, int]] | None) -> list[Evidence]:
+        return self.openings[node] if found is None else self._spread(found)
 
     def _spread(self, found: list[tuple[str, int]], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
         """Up to ``limit`` sentences, one per document in turn, so that one document
