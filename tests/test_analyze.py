@@ -299,10 +299,10 @@ def test_analyze_finds_co_citation_and_years(tiny):
 
 
 def test_metrics_measured_in_a_worker_process_are_the_same(tiny, monkeypatch):
-    import kg.analyze.reader
+    import kg.analyze.apart
 
     here = analyze(tiny).to_stats(documents=2, skipped=[])
-    monkeypatch.setattr(kg.analyze.reader, "APART_SIZE", 0)  # every graph large enough for a worker
+    monkeypatch.setattr(kg.analyze.apart, "APART_SIZE", 0)  # every graph large enough for a worker
     assert analyze(tiny).to_stats(documents=2, skipped=[]) == here
 
 

@@ -50,9 +50,9 @@ class Analysis:
         communities: per projection, the communities (lists of nodes), largest first.
         bridges: per projection, the nodes with neighbours in most other communities.
         node_evidence: sentences naming a node, with their document (read when first
-            asked for, :class:`~kg.analyze.reader.Deferred`).
+            asked for, :class:`~kg.analyze.evidence.Deferred`).
         edge_evidence: per projection, the citations or co-occurrences behind an edge (for
-            the concept graphs, read when first asked for: :class:`~kg.analyze.reader.Deferred`).
+            the concept graphs, read when first asked for: :class:`~kg.analyze.evidence.Deferred`).
         mention_counts: how many sentences name a node.
         co_citation: who is cited together (weight: citing posts and comments).
         cited_works: the most cited works with their number of citations.

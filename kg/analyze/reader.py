@@ -1,35 +1,28 @@
-"""One pass over the store fills an :class:`~kg.analyze.analysis.Analysis`.
+"""One pass over the rows fills an :class:`~kg.analyze.analysis.Analysis`.
 
-Input: an open pyoxigraph store. Output: the analysis with its five projections, their
-metrics, names, facts, documents and evidence, co-citation and figures per year. The
-store is read by the few queries of :mod:`kg.analyze.sparql` (no query per node); the
-rows are turned into graphs by :mod:`kg.analyze.projections`.
+Input: the rows of the few queries of :mod:`kg.analyze.sparql` (no query per node), from
+a :class:`~kg.analyze.source.Source`. Output: the analysis with its five projections,
+their metrics (:mod:`kg.analyze.apart`), names, facts, documents and evidence
+(:mod:`kg.analyze.evidence`), co-citation and figures per year. The rows are turned into
+graphs by :mod:`kg.analyze.projections`.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import os
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import networkx as nx
 
-from kg.analyze.source import Source
-from kg.workers import fork_pool
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
-from kg.analyze.metrics import co_citation, edge_count, per_year, pmi_graph
+from kg.analyze.apart import Apart, measured
+from kg.analyze.evidence import ConceptPassages, Deferred
+from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
     CONVERSATION, CitationRecord, WindowTable, attribute, discussion_graph, lift, person_concept_graph, post_edges,
-    reference_edges, shared_windows, weighted_digraph,
+    reference_edges, weighted_digraph,
 )
-
-log = logging.getLogger(__name__)
-K = TypeVar("K")
-V = TypeVar("V")
+from kg.analyze.source import Source
 
 
 class Reader:
@@ -60,17 +53,17 @@ class Reader:
         self._concepts(window)
         # The finished graphs are measured in a forked worker while the reading goes on (the
         # two take about as long); people-concepts is measured here.
-        apart = _Apart(a, [name for name in PROJECTIONS if name != "people-concepts"])
+        apart = Apart(a, [name for name in PROJECTIONS if name != "people-concepts"])
         self._people_concepts()
         a.co_citation = self._co_citation(records, makers)
         self._years(records, makers)
         for node, docs in self.authored.items():
             a.documents_of[node] = sorted(set(a.documents_of.get(node, [])) | docs)
         a.graphs = {name: a.graphs[name] for name in PROJECTIONS}
-        here = {name: _measured(a, name) for name in PROJECTIONS if name not in apart.names}
-        measured = {**here, **apart.result()}
+        results = {name: measured(a, name) for name in PROJECTIONS if name not in apart.names}
+        results.update(apart.result())
         for name in PROJECTIONS:  # in this order, wherever they were computed
-            a.metrics[name], a.communities[name], a.bridges[name] = measured[name]
+            a.metrics[name], a.communities[name], a.bridges[name] = results[name]
         return a
 
     # -- reading -----------------------------------------------------------------------------
@@ -323,7 +316,7 @@ class Reader:
                     concept_mentions.append((e, x[0], i))
         windows = WindowTable.of_mentions(concept_mentions, window)
         a.graphs["concepts"] = pmi_graph(windows)
-        passages = _Passages(windows, concept_mentions, window, self)
+        passages = ConceptPassages(windows, concept_mentions, window, self.begins, self.text_at, self.document_of_context)
         a.edge_evidence["concepts"] = Deferred(passages.shared, passages.evidence)
 
     def _people_concepts(self) -> None:
@@ -396,132 +389,4 @@ class Reader:
         } for y in years]
 
 
-class Deferred(Mapping[K, V]):
-    """A read-only mapping whose values are made when first read, each from the inputs of
-    its key (``inputs``: a mapping, or a function making it when first needed).
-
-    The evidence behind the edges of the concept graphs is read this way: a page draws a
-    few thousand of the tens of thousands of edges (in its own worker process), and the
-    analysis itself needs none.
-
-    >>> d = Deferred(lambda: {"a": 2}, lambda key, n: key * n)
-    >>> d["a"], list(d), d.get("b")
-    ('aa', ['a'], None)
-    """
-
-    def __init__(self, inputs: Mapping[K, Any] | Callable[[], Mapping[K, Any]], make: Callable[[K, Any], V]):
-        self._inputs = inputs
-        self._make = make
-        self._made: dict[K, V] = {}
-
-    @property
-    def inputs(self) -> Mapping[K, Any]:
-        if callable(self._inputs):
-            self._inputs = self._inputs()
-        return self._inputs
-
-    def __getitem__(self, key: K) -> V:
-        if key not in self._made:
-            self._made[key] = self._make(key, self.inputs[key])
-        return self._made[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self.inputs)
-
-    def __len__(self) -> int:
-        return len(self.inputs)
-
-
-class _Passages:
-    """The passages behind each edge of the concept graph: for each pair of concepts, the
-    sentences of the first windows they share that name either, one passage per window."""
-
-    def __init__(self, windows: WindowTable, mentions: list[tuple[str, str, int]], window: int, reader: Reader):
-        self.windows = windows
-        self.mentions = mentions  # (concept, context, position)
-        self.window = window
-        self.begins = reader.begins
-        self.text_at = reader.text_at
-        self.document_of = reader.document_of_context
-        self.named: dict[tuple[str, int], set[str]] = {}
-        self.passages: dict[tuple[str, int], list[tuple[set[str], str]]] = {}  # window -> (concepts, text) of its sentences
-
-    def shared(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
-        """The windows each pair shares (and the concepts named in each sentence)."""
-        for concept, context, i in self.mentions:
-            self.named.setdefault((context, i), set()).add(concept)
-        return shared_windows(self.windows)
-
-    def evidence(self, pair: tuple[str, str], keys: list[tuple[str, int]]) -> list[Evidence]:
-        u, v = pair
-        found: list[Evidence] = []
-        seen: set[tuple[str, str]] = set()
-        for key in keys:
-            parts = [text for names, text in self._passage(key) if u in names or v in names]
-            if parts:
-                sentence, document = " … ".join(parts), self.document_of.get(key[0], "")
-                if (sentence, document) not in seen:
-                    seen.add((sentence, document))
-                    found.append({"sentence": sentence, "document": document})
-        return found
-
-    def _passage(self, key: tuple[str, int]) -> list[tuple[set[str], str]]:
-        if key not in self.passages:
-            context, j = key
-            begins = self.begins.get(context, [])
-            self.passages[key] = [(self.named.get((context, i), set()), self.text_at[(context, begins[i])])
-                                  for i in range(max(j, 0), min(j + self.window + 1, len(begins)))]
-        return self.passages[key]
-
-
-Measured = tuple[dict[str, dict[str, float]], list[list[str]], list[str]]  # metrics, communities, bridges
-_SHARED: dict[str, Analysis] = {}
-
-
-def _measured(analysis: Analysis, name: str) -> Measured:
-    """The metrics, communities and bridges of projection ``name`` (see :meth:`Analysis.measure`)."""
-    t = time.perf_counter()
-    analysis.measure(name)
-    graph = analysis.graphs[name]
-    log.debug("analyze: metrics of %s (%d nodes, %d edges) in %.2f s", name, graph.number_of_nodes(), graph.number_of_edges(),
-              time.perf_counter() - t)
-    return analysis.metrics[name], analysis.communities[name], analysis.bridges[name]
-
-
-def _measure_in_worker(names: list[str]) -> dict[str, Measured]:
-    return {name: _measured(_SHARED["analysis"], name) for name in names}
-
-
-#: Graphs smaller than this (nodes and edges in all) are measured here: a worker would cost more.
-APART_SIZE = 20_000
-
-
-class _Apart:
-    """Projections measured in a forked worker process while this one reads on; without
-    fork or a second CPU, or for small graphs, measured here when their result is asked
-    for."""
-
-    def __init__(self, analysis: Analysis, names: list[str]):
-        self.names = names
-        self.analysis = analysis
-        self.pool = None
-        size = sum(analysis.graphs[n].number_of_nodes() + edge_count(analysis.graphs[n]) for n in names)
-        if size >= APART_SIZE and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            import igraph  # noqa: F401  (imported before the fork: the worker takes no import lock)
-            import scipy.sparse  # noqa: F401
-
-            _SHARED["analysis"] = analysis
-            self.pool = fork_pool(1)
-            self.future = self.pool.submit(_measure_in_worker, names)
-
-    def result(self) -> dict[str, Measured]:
-        if self.pool is None:
-            return {name: _measured(self.analysis, name) for name in self.names}
-        try:
-            return self.future.result()
-        finally:
-            self.pool.shutdown()
-            _SHARED.clear()
-
-
-__all__ = ["Deferred", "Reader"]
+__all__ = ["Reader"]
