@@ -193,7 +193,6 @@ def _grid_repulsion(xy: np.ndarray, mass: np.ndarray, cells: int) -> np.ndarray:
     taken out) and of the eight around it push from their cells' centres of mass, seen
     from the node; every farther cell pushes all the nodes of a cell alike, seen from
     that cell's centre of mass (a one-level Barnes-Hut). O(n + cells^4) per call."""
-    n = len(xy)
     low = xy.min(axis=0)
     size = float(np.ptp(xy, axis=0).max()) / cells + 1e-9
     cell = np.minimum(((xy - low) / size).astype(np.int64), cells - 1)

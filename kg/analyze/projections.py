@@ -310,6 +310,7 @@ def attribute(begin: int, spans: Sequence[tuple[int, int, str]]) -> str | None:
 
 
 __all__ = [
-    "CONVERSATION", "CitationRecord", "attribute", "concept_windows", "discussion_graph", "lift", "person_concept_graph",
-    "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows", "weighted_digraph", "WindowTable",
+    "CONVERSATION", "CitationRecord", "WindowTable", "attribute", "concept_windows", "discussion_graph", "lift",
+    "person_concept_graph", "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows",
+    "weighted_digraph",
 ]

@@ -108,7 +108,7 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 
 def _prepare() -> None:
     """Read the assets and template, and import what drawing needs."""
-    import scipy.sparse.csgraph  # noqa: F401
+    import scipy.sparse.csgraph
     import scipy.spatial  # noqa: F401
 
     _assets()

@@ -15,10 +15,10 @@ from typing import Any
 
 import networkx as nx
 
+import kg.render.trimming as trimming
 from kg.analyze import Analysis, community_of
 from kg.analyze.metrics import edge_count, iter_edges
 from kg.layout import layout
-import kg.render.trimming as trimming
 from kg.render.trimming import largest_components, most_central, strongest, subgraph
 
 log = logging.getLogger(__name__)
@@ -157,19 +157,19 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
         items = _node_evidence(view, analysis, around.get(n, []), n, edge_items, per_node)
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
-        nodes.append(dict(
-            id=ids[n], label=_short(name), shape="dot", x=round(x * scale, 1), y=round(y * scale, 1),
-            iri=n, name=name, kind=kind, community=c,
-            aliases=analysis.aliases.get(n, []),
-            facts=[list(f) for f in analysis.facts.get(n, [])],
-            docs=[table.document(d) for d in docs[:40]], docsMore=max(0, len(docs) - 40),
-            ev=[table.sentence(e) for e in items],
-            mentions=analysis.mention_counts.get(n, 0),
-            m=[m.get("degree", 0), round(m.get("pagerank", 0.0) / top["pagerank"], 4),
-               round(m.get("betweenness", 0.0) / top["betweenness"], 4)],
-            metrics=_metric_text(m),
-            search=" ".join([name, *analysis.aliases.get(n, [])]).lower(),
-        ))
+        nodes.append({
+            "id": ids[n], "label": _short(name), "shape": "dot", "x": round(x * scale, 1), "y": round(y * scale, 1),
+            "iri": n, "name": name, "kind": kind, "community": c,
+            "aliases": analysis.aliases.get(n, []),
+            "facts": [list(f) for f in analysis.facts.get(n, [])],
+            "docs": [table.document(d) for d in docs[:40]], "docsMore": max(0, len(docs) - 40),
+            "ev": [table.sentence(e) for e in items],
+            "mentions": analysis.mention_counts.get(n, 0),
+            "m": [m.get("degree", 0), round(m.get("pagerank", 0.0) / top["pagerank"], 4),
+                  round(m.get("betweenness", 0.0) / top["betweenness"], 4)],
+            "metrics": _metric_text(m),
+            "search": " ".join([name, *analysis.aliases.get(n, [])]).lower(),
+        })
     weights = []
     arrows = {"arrows": "to"} if directed else {}
     for i, (u, v, data) in enumerate(edge_list):
