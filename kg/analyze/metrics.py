@@ -119,7 +119,7 @@ def _matrix(graph: nx.Graph, weight: str | None) -> sp.sparse.csr_array:
 
 
 def pagerank_scores(graph: nx.Graph, weight: str | None = "weight", alpha: float = 0.85, max_iter: int = 100,
-             tol: float = 1.0e-6) -> list[float]:
+                    tol: float = 1.0e-6) -> list[float]:
     """PageRank of each node, in ``graph.nodes`` order: networkx's power iteration
     (``_pagerank_scipy``, step for step, so the same numbers) on a matrix built without
     networkx's edge views, which cost more than the iteration.
@@ -133,7 +133,7 @@ def pagerank_scores(graph: nx.Graph, weight: str | None = "weight", alpha: float
     n = graph.number_of_nodes()
     if n == 0:
         return []
-    if graph.number_of_edges() == 0:
+    if edge_count(graph) == 0:
         return [1 / n] * n
     a = _matrix(graph, weight)
     s = a.sum(axis=1)
@@ -168,7 +168,7 @@ def betweenness_scores(graph: nx.Graph) -> list[float]:
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     directed = graph.is_directed()
-    edges = [(index[u], index[v]) for u, v in graph.edges]
+    edges = [(index[u], index[v]) for u, v, _ in iter_edges(graph)]
     g = ig.Graph(n=n, edges=edges, directed=directed)
     k = betweenness_sample_size(graph)
     if k == n:
@@ -391,7 +391,8 @@ def pmi_graph(windows: Sequence[set[str]] | WindowTable, min_count: int = 1) -> 
         p_ab = count / n
         pmi = math.log(p_ab / ((single[i] / n) * (single[j] / n)))
         npmi = pmi / -math.log(p_ab) if p_ab < 1 else 1.0
-        edges.append((concepts[i], concepts[j], {"count": count, "npmi": round(npmi, 6), "weight": round(max(npmi, 0.0) + 1e-6, 6)}))
+        edges.append((concepts[i], concepts[j],
+                      {"count": count, "npmi": round(npmi, 6), "weight": round(max(npmi, 0.0) + 1e-6, 6)}))
     graph.add_edges_from(edges)  # one call: networkx clears its caches after each add_edge
     return graph
 
@@ -413,5 +414,6 @@ def per_year(events: Iterable[tuple[str | None, str]]) -> dict[str, Counter[str]
 
 __all__ = [
     "BETWEENNESS_BUDGET", "BETWEENNESS_EXACT_LIMIT", "betweenness_sample_size", "betweenness_scores", "bridges", "centrality",
-    "co_citation", "communities", "community_of", "component_count", "edge_count", "iter_edges", "pagerank_scores", "per_year", "pmi_graph",
+    "co_citation", "communities", "community_of", "component_count", "edge_count", "iter_edges", "pagerank_scores", "per_year",
+    "pmi_graph",
 ]
