@@ -5,10 +5,12 @@ Input: a networkx graph. Output: ``{node: (x, y)}`` in units of about one edge l
 ``networkx.spring_layout`` takes about 30 s for 5,000 nodes on this class of machine (it
 repels every pair of nodes). Here each connected component starts from a pivot MDS
 embedding (Brandes & Pich 2006: shortest-path distances to ~50 pivot nodes, reduced to
-two dimensions by an SVD; sparse and linear in the size of the graph), then a few
-force-directed steps tidy it locally, with repulsion only between nodes closer than a
-few edge lengths (found with a KD-tree). Components are then packed in rows, largest
-first. 5,000 nodes take about 1-2 s.
+two dimensions; sparse and linear in the size of the graph). Large components are then
+shaped by ForceAtlas2-style forces whose repulsion is summed over a grid (each node feels
+the nodes of its own and neighbouring cells one by one, farther cells through their
+centres of mass), small ones are tidied by local forces only. Components are then packed
+in rows, largest first. The graph is handled as integer arrays throughout (no networkx
+subgraphs), so 5,000 nodes take a few tenths of a second.
 """
 
 from __future__ import annotations
@@ -33,54 +35,74 @@ def pivot_mds(graph: nx.Graph, pivots: int = PIVOTS) -> np.ndarray:
     >>> xy.shape, bool(abs(xy[0, 0] - xy[4, 0]) > abs(xy[0, 0] - xy[1, 0]))
     ((5, 2), True)
     """
+    index = {v: i for i, v in enumerate(graph.nodes)}
+    edges = np.array([(index[u], index[v]) for u, v in graph.edges], dtype=np.int64).reshape(-1, 2)
+    return _pivot_mds(len(index), edges, pivots)
+
+
+def _pivot_mds(n: int, edges: np.ndarray, pivots: int = PIVOTS) -> np.ndarray:
+    """Pivot MDS of the connected graph on nodes ``0 .. n-1`` with ``edges`` (pairs)."""
     from scipy.sparse.csgraph import shortest_path
 
-    n = graph.number_of_nodes()
-    matrix = nx.to_scipy_sparse_array(graph, nodelist=list(graph.nodes), weight=None, format="csr")
-    if n <= pivots:  # every node is a pivot: one call for all distances
-        rows = list(shortest_path(matrix, directed=False, unweighted=True))
+    matrix = _matrix(n, edges)
+    if n <= 4 * pivots:  # every node a pivot (classical MDS): one call for all distances
+        rows = shortest_path(matrix, directed=False, unweighted=True)
     else:
-        chosen = [0]
-        rows = []
+        chosen = 0
+        found = []
         nearest = np.full(n, np.inf)
-        for _ in range(pivots):
-            d = shortest_path(matrix, directed=False, unweighted=True, indices=[chosen[-1]])[0]
-            rows.append(d)
+        for _ in range(pivots):  # each pivot the node farthest from those chosen before
+            d = shortest_path(matrix, directed=False, unweighted=True, indices=chosen)
+            found.append(d)
             nearest = np.minimum(nearest, d)
-            far = int(np.argmax(nearest))
-            if nearest[far] == 0:
+            chosen = int(np.argmax(nearest))
+            if nearest[chosen] == 0:
                 break
-            chosen.append(far)
-    d2 = np.array(rows).T ** 2  # n x k
+        rows = np.array(found)
+    d2 = rows.T ** 2  # n x k
     c = -0.5 * (d2 - d2.mean(axis=0) - d2.mean(axis=1)[:, None] + d2.mean())
-    u, s, _ = np.linalg.svd(c, full_matrices=False)
+    # The two leading left singular vectors times their singular values, from the small
+    # k x k eigenproblem (C^T C = V S^2 V^T, so C V = U S): an SVD of the n x k matrix
+    # costs far more for the two columns used.
+    values, vectors = np.linalg.eigh(c.T @ c)
+    top = np.argsort(values)[::-1][:2]
     out = np.zeros((n, 2))
-    k = min(2, len(s))
-    out[:, :k] = u[:, :k] * s[:k]
+    out[:, : len(top)] = c @ vectors[:, top]
     return out
 
 
-def _initial(component: nx.Graph, rng: np.random.Generator) -> np.ndarray:
-    """Starting positions of a connected component, rows in ``component.nodes`` order."""
-    n = component.number_of_nodes()
+def _matrix(n: int, edges: np.ndarray) -> object:
+    """The symmetric adjacency matrix (CSR) of ``edges`` on ``n`` nodes."""
+    from scipy.sparse import csr_array
+
+    both = np.concatenate([edges, edges[:, ::-1]]) if len(edges) else np.zeros((0, 2), dtype=np.int64)
+    return csr_array((np.ones(len(both)), (both[:, 0], both[:, 1])), shape=(n, n))
+
+
+def _initial(n: int, edges: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Starting positions of a connected component on nodes ``0 .. n-1``."""
     if n == 1:
         return np.zeros((1, 2))
     if n <= 6:
         angles = np.arange(n) * 2 * math.pi / n
         return np.column_stack([np.cos(angles), np.sin(angles)]) * 0.8
-    nodes = list(component.nodes)
-    index = {v: i for i, v in enumerate(nodes)}
+    degree = np.bincount(edges.ravel(), minlength=n)
     # Leaves (commenters of one post, authors naming one concept) say nothing about the
     # global shape and make MDS collapse them onto one point: the core is embedded, and
     # each leaf is set beside its one neighbour.
-    leaves = [v for v in nodes if component.degree(v) == 1]
-    core = [v for v in nodes if component.degree(v) > 1]
-    if len(core) < 3:
-        core, leaves = nodes, []
-    sub = _induced(component, core)
-    xy_core = pivot_mds(sub)
-    lengths = [np.linalg.norm(xy_core[i] - xy_core[j]) for i, j in _edge_index(sub)]
-    scale = float(np.median(lengths)) if lengths else 1.0
+    is_core = degree > 1
+    if is_core.sum() < 3:
+        is_core[:] = True
+    core = np.flatnonzero(is_core)
+    local = np.full(n, -1)
+    local[core] = np.arange(len(core))
+    inner = edges[is_core[edges[:, 0]] & is_core[edges[:, 1]]]
+    xy_core = _pivot_mds(len(core), local[inner])
+    if len(inner):
+        d = xy_core[local[inner[:, 0]]] - xy_core[local[inner[:, 1]]]
+        scale = float(np.median(np.sqrt((d * d).sum(axis=1))))
+    else:
+        scale = 1.0
     xy_core = xy_core / (scale if scale > 1e-9 else 1.0)
     # Small-world graphs embed in a small disc; spread them to about one node per unit
     # of area so that the local repulsion below starts from few overlaps.
@@ -90,44 +112,52 @@ def _initial(component: nx.Graph, rng: np.random.Generator) -> np.ndarray:
     # forces separate them.
     xy_core += rng.normal(scale=0.3, size=xy_core.shape)
     xy = np.zeros((n, 2))
-    for i, v in enumerate(core):
-        xy[index[v]] = xy_core[i]
-    around: dict[Hashable, int] = {}
-    golden = math.pi * (3 - math.sqrt(5))
-    for v in leaves:
-        hub = next(iter(component.neighbors(v)))
-        k = around.get(hub, 0)
-        around[hub] = k + 1
+    xy[core] = xy_core
+    leaves = np.flatnonzero(~is_core)
+    if len(leaves):
+        # each leaf's one neighbour (its hub), then its rank among the leaves of that hub
+        ends = edges[~is_core[edges[:, 0]] | ~is_core[edges[:, 1]]]
+        hub_of = np.zeros(n, dtype=np.int64)
+        hub_of[ends[:, 0]] = ends[:, 1]
+        hub_of[ends[:, 1]] = ends[:, 0]
+        hubs = hub_of[leaves]
+        order = np.argsort(hubs, kind="stable")
+        first = np.searchsorted(hubs[order], hubs[order], side="left")
+        rank = np.empty(len(leaves), dtype=np.int64)
+        rank[order] = np.arange(len(leaves)) - first
         # a sunflower disc around the hub: evenly spread however many leaves it has
-        r = 0.9 * math.sqrt(k + 1)
-        xy[index[v]] = xy[index[hub]] + r * np.array([math.cos(k * golden), math.sin(k * golden)])
+        golden = math.pi * (3 - math.sqrt(5))
+        r = 0.9 * np.sqrt(rank + 1.0)
+        xy[leaves] = xy[hubs] + np.column_stack([r * np.cos(rank * golden), r * np.sin(rank * golden)])
     return xy
 
 
-def _induced(graph: nx.Graph, nodes: list[Hashable]) -> nx.Graph:
-    """The subgraph on ``nodes``, its nodes in that order and its edges in ``graph``'s.
-
-    (A networkx subgraph view iterates a small node set in set order, which changes from
-    one process to the next, and does not keep the order of ``nodes`` that callers use.)
-    """
-    inside = set(nodes)
-    sub = nx.Graph()
-    sub.add_nodes_from(nodes)
-    sub.add_edges_from((u, v) for u, v in graph.edges(nodes) if u in inside and v in inside)
-    return sub
+def _sum_into(target: np.ndarray, index: np.ndarray, force: np.ndarray) -> None:
+    """Add the rows of ``force`` to the rows ``index`` of ``target`` (np.add.at is slow;
+    bincount sums per node in one pass)."""
+    n = len(target)
+    target[:, 0] += np.bincount(index, weights=force[:, 0], minlength=n)
+    target[:, 1] += np.bincount(index, weights=force[:, 1], minlength=n)
 
 
-def _edge_index(graph: nx.Graph) -> list[tuple[int, int]]:
-    index = {n: i for i, n in enumerate(graph.nodes)}
-    return [(index[u], index[v]) for u, v in graph.edges if u != v]
-
-
-def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 2.5, neighbours: int = 12) -> np.ndarray:
-    """Fruchterman-Reingold steps with local repulsion: each node is pushed away only by
-    its ``neighbours`` nearest nodes closer than ``radius`` (a KD-tree query), so a step
-    costs O(n log n) even where many nodes start in one place."""
+def _neighbours(xy: np.ndarray, k: int, radius: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(i, j)``: each node and its ``k - 1`` nearest others (closer than ``radius``)."""
     from scipy.spatial import cKDTree
 
+    n = len(xy)
+    _, near = cKDTree(xy).query(xy, k=k, distance_upper_bound=radius)
+    rows = np.repeat(np.arange(n), k - 1)
+    cols = near[:, 1:].ravel()
+    ok = cols < n
+    return rows[ok], cols[ok]
+
+
+def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 2.5, neighbours: int = 12,
+            refresh: int = 3) -> np.ndarray:
+    """Fruchterman-Reingold steps with local repulsion: each node is pushed away only by
+    its ``neighbours`` nearest nodes closer than ``radius`` (a KD-tree query, renewed
+    every ``refresh`` steps), so a step costs O(n) even where many nodes start in one
+    place."""
     xy = xy.copy()
     n = len(xy)
     k = min(neighbours + 1, n)
@@ -135,79 +165,88 @@ def _refine(xy: np.ndarray, edges: np.ndarray, iterations: int, radius: float = 
     widest = max((float(np.ptp(xy[:, 1])), 2.0))
     step = max(2.0, widest / 10)
     cooling = (0.1 / step) ** (1 / max(iterations - 1, 1))
-
-    def add(target: np.ndarray, index: np.ndarray, force: np.ndarray) -> None:
-        # np.add.at is slow; bincount sums the forces per node in one pass
-        target[:, 0] += np.bincount(index, weights=force[:, 0], minlength=n)
-        target[:, 1] += np.bincount(index, weights=force[:, 1], minlength=n)
-
-    for _ in range(iterations):
+    rows = cols = np.zeros(0, dtype=np.int64)
+    for i in range(iterations):
         move = np.zeros_like(xy)
         if k > 1:
-            _, near = cKDTree(xy).query(xy, k=k, distance_upper_bound=radius, workers=-1 if n > 4000 else 1)
-            rows = np.repeat(np.arange(n), k - 1)
-            cols = near[:, 1:].ravel()
-            ok = cols < n
-            rows, cols = rows[ok], cols[ok]
+            if i % refresh == 0:
+                rows, cols = _neighbours(xy, k, radius)
             d = xy[rows] - xy[cols]
-            add(move, rows, d / ((d * d).sum(axis=1) + 1e-3)[:, None])
+            _sum_into(move, rows, d / ((d * d).sum(axis=1) + 1e-3)[:, None])
         if len(edges):
             d = xy[edges[:, 0]] - xy[edges[:, 1]]
             force = d * np.sqrt((d * d).sum(axis=1))[:, None]
-            add(move, edges[:, 0], -force)
-            add(move, edges[:, 1], force)
+            _sum_into(move, edges[:, 0], -force)
+            _sum_into(move, edges[:, 1], force)
         length = np.sqrt((move * move).sum(axis=1)) + 1e-9
         xy += move / length[:, None] * np.minimum(length, step)[:, None]
         step *= cooling
     return xy
 
 
-def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 50, cells: int = 20, chunk: int = 2048) -> np.ndarray:
+_AROUND = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+
+
+def _grid_repulsion(xy: np.ndarray, mass: np.ndarray, cells: int) -> np.ndarray:
+    """Repulsion ``mass_i * mass_j / distance`` on every node from all others, through a
+    grid of ``cells`` x ``cells``: the nodes of a node's own cell (with the node's mass
+    taken out) and of the eight around it push from their cells' centres of mass, seen
+    from the node; every farther cell pushes all the nodes of a cell alike, seen from
+    that cell's centre of mass (a one-level Barnes-Hut). O(n + cells^4) per call."""
+    low = xy.min(axis=0)
+    size = float(np.ptp(xy, axis=0).max()) / cells + 1e-9
+    cell = np.minimum(((xy - low) / size).astype(np.int64), cells - 1)
+    cid = cell[:, 0] * cells + cell[:, 1]
+    cm = np.bincount(cid, weights=mass, minlength=cells * cells)
+    used = np.flatnonzero(cm)
+    centre = np.zeros((cells * cells, 2))
+    centre[used, 0] = np.bincount(cid, weights=mass * xy[:, 0], minlength=cells * cells)[used] / cm[used]
+    centre[used, 1] = np.bincount(cid, weights=mass * xy[:, 1], minlength=cells * cells)[used] / cm[used]
+    # far cells, cell to cell
+    gx, gy = used // cells, used % cells
+    far = np.maximum(np.abs(gx[:, None] - gx[None, :]), np.abs(gy[:, None] - gy[None, :])) >= 2
+    dx = centre[used, 0][:, None] - centre[used, 0][None, :]
+    dy = centre[used, 1][:, None] - centre[used, 1][None, :]
+    f = np.where(far, cm[used][None, :] / (dx * dx + dy * dy + 1e-2), 0.0)
+    field = np.zeros((cells * cells, 2))
+    field[used, 0] = (dx * f).sum(axis=1)
+    field[used, 1] = (dy * f).sum(axis=1)
+    move = field[cid] * mass[:, None]
+    # near cells, node by node
+    for ox, oy in _AROUND:
+        x, y = cell[:, 0] + ox, cell[:, 1] + oy
+        inside = (x >= 0) & (x < cells) & (y >= 0) & (y < cells)
+        other = np.where(inside, x * cells + y, 0)
+        m = np.where(inside, cm[other], 0.0)
+        if ox == 0 and oy == 0:
+            m = m - mass
+        d = xy - centre[other]
+        move += d * (mass * m / ((d * d).sum(axis=1) + 1e-2))[:, None]
+    return move
+
+
+def _force_atlas(xy: np.ndarray, edges: np.ndarray, iterations: int = 40, cells: int = 20, refresh: int = 8) -> np.ndarray:
     """ForceAtlas2-style steps for one large connected component: linear attraction
     along edges, repulsion between all nodes in proportion to (degree + 1) of both
-    (through the centres of mass of a grid of ``cells`` x ``cells``, plus the 12 nearest
-    nodes exactly), and a weak gravity to the centre, so that hubs do not pull
+    (:func:`_grid_repulsion`, plus the 12 nearest nodes exactly, found anew every
+    ``refresh`` steps), and a weak gravity to the centre, so that hubs do not pull
     everything into one clump. Returns positions scaled to a median edge length of 1."""
-    from scipy.spatial import cKDTree
-
     xy = xy.copy()
     n = len(xy)
     mass = np.bincount(edges.ravel(), minlength=n).astype(float) + 1.0
     k = min(13, n)
     step = max(2.0, float(np.ptp(xy, axis=0).max()) / 10)
     cooling = (0.05 / step) ** (1 / max(iterations - 1, 1))
-    for _ in range(iterations):
-        move = np.zeros_like(xy)
-        low = xy.min(axis=0)
-        size = float(np.ptp(xy, axis=0).max()) / cells + 1e-9
-        cell = np.minimum(((xy - low) / size).astype(np.int64), cells - 1)
-        cid = cell[:, 0] * cells + cell[:, 1]
-        cm = np.bincount(cid, weights=mass, minlength=cells * cells)
-        used = np.nonzero(cm)[0]
-        cx = np.bincount(cid, weights=mass * xy[:, 0], minlength=cells * cells)[used] / cm[used]
-        cy = np.bincount(cid, weights=mass * xy[:, 1], minlength=cells * cells)[used] / cm[used]
-        where = np.searchsorted(used, cid)  # each node's own cell among the used ones
-        for a in range(0, n, chunk):
-            b = min(a + chunk, n)
-            dx = xy[a:b, 0, None] - cx[None, :]
-            dy = xy[a:b, 1, None] - cy[None, :]
-            f = mass[a:b, None] * cm[None, used] / (dx * dx + dy * dy + 1e-2)
-            own = np.arange(b - a), where[a:b]
-            # the own cell pushes from its centre with the mass of the others in it
-            f[own] *= (cm[used][where[a:b]] - mass[a:b]) / cm[used][where[a:b]]
-            move[a:b, 0] += (dx * f).sum(axis=1)
-            move[a:b, 1] += (dy * f).sum(axis=1)
-        _, near = cKDTree(xy).query(xy, k=k, workers=-1 if n > 4000 else 1)
-        rows = np.repeat(np.arange(n), k - 1)
-        cols = near[:, 1:].ravel()
+    rows = cols = np.zeros(0, dtype=np.int64)
+    for i in range(iterations):
+        move = _grid_repulsion(xy, mass, cells)
+        if i % refresh == 0:
+            rows, cols = _neighbours(xy, k)
         d = xy[rows] - xy[cols]
-        f = (mass[rows] * mass[cols] / ((d * d).sum(axis=1) + 1e-2))[:, None] * d
-        move[:, 0] += np.bincount(rows, weights=f[:, 0], minlength=n)
-        move[:, 1] += np.bincount(rows, weights=f[:, 1], minlength=n)
+        _sum_into(move, rows, (mass[rows] * mass[cols] / ((d * d).sum(axis=1) + 1e-2))[:, None] * d)
         d = xy[edges[:, 0]] - xy[edges[:, 1]]
-        for column in (0, 1):
-            move[:, column] -= np.bincount(edges[:, 0], weights=d[:, column], minlength=n)
-            move[:, column] += np.bincount(edges[:, 1], weights=d[:, column], minlength=n)
+        _sum_into(move, edges[:, 0], -d)
+        _sum_into(move, edges[:, 1], d)
         centre = xy - xy.mean(axis=0)
         distance = np.sqrt((centre * centre).sum(axis=1)) + 1e-9
         move -= (mass / distance)[:, None] * centre
@@ -234,6 +273,18 @@ def _pack(boxes: list[tuple[float, float]], margin: float = 1.5) -> list[tuple[f
     return out
 
 
+def _components(n: int, edges: np.ndarray) -> list[np.ndarray]:
+    """The connected components (sorted node indices each), largest first, ties by their
+    first node."""
+    from scipy.sparse.csgraph import connected_components
+
+    _, label = connected_components(_matrix(n, edges), directed=False)
+    order = np.argsort(label, kind="stable")
+    bounds = np.flatnonzero(np.diff(label[order])) + 1
+    parts = np.split(order, bounds)
+    return sorted(parts, key=lambda c: (-len(c), int(c[0])))
+
+
 def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
     """Positions of every node, about one unit per edge, deterministic for the same graph
     whatever the order its nodes and edges were added in.
@@ -250,37 +301,42 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     # Nodes and edges in an order of their own: the force sums (and so the positions) must
     # not depend on the order the graph was built in, which follows set iteration (string
     # hashing differs from one process to the next).
-    def key(node: Hashable) -> str:
-        return str(node)
-
-    undirected = nx.Graph()
-    undirected.add_nodes_from(sorted(graph.nodes, key=key))
-    undirected.add_edges_from(sorted((tuple(sorted((u, v), key=key)) for u, v in graph.edges if u != v),
-                                     key=lambda e: (key(e[0]), key(e[1]))))
-    rng = np.random.default_rng(seed)
-    components = sorted((sorted(c, key=str) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), str(c[0])))
-    nodes: list[Hashable] = []
-    parts: list[np.ndarray] = []
+    nodes = sorted(graph.nodes, key=str)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    pairs = {(i, j) if i < j else (j, i) for i, j in ((index[u], index[v]) for u, v in graph.edges) if i != j}
+    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    components = _components(n, edges)
+    where = np.empty(n, dtype=np.int64)  # a node's row in the stacked components
+    local = np.empty(n, dtype=np.int64)  # its index within its component
+    start = 0
+    for members in components:
+        where[members] = np.arange(start, start + len(members))
+        local[members] = np.arange(len(members))
+        start += len(members)
+    component_of = np.empty(n, dtype=np.int64)
     for k, members in enumerate(components):
-        sub = _induced(undirected, members)
-        xy = _initial(sub, rng)
-        if sub.number_of_nodes() >= LARGE:
-            xy = _force_atlas(xy, np.array(_edge_index(sub), dtype=np.int64).reshape(-1, 2))
-        xy[:, 0] += k * _FAR  # far apart: the local forces never mix two components
-        parts.append(xy)
-        nodes.extend(sub.nodes)
-    xy = np.vstack(parts)
-    index = {n: i for i, n in enumerate(nodes)}
+        component_of[members] = k
+    edge_component = component_of[edges[:, 0]]
+    order = np.argsort(edge_component, kind="stable")
+    edge_bounds = np.searchsorted(edge_component[order], np.arange(len(components) + 1))
+    rng = np.random.default_rng(seed)
+    xy = np.zeros((n, 2))
+    for k, members in enumerate(components):
+        own = local[edges[order[edge_bounds[k]:edge_bounds[k + 1]]]]
+        part = _initial(len(members), own, rng)
+        if len(members) >= LARGE:
+            part = _force_atlas(part, own)
+        part[:, 0] += k * _FAR  # far apart: the local forces never mix two components
+        xy[where[members]] = part
     # The small components are tidied together: local forces are enough for them.
     small = sum(len(c) for c in components if len(c) >= LARGE)
-    if small < len(nodes):
-        rest = {n for c in components if len(c) < LARGE for n in c}
-        edges = np.array([(index[u] - small, index[v] - small) for u, v in undirected.edges if u in rest],
-                         dtype=np.int64).reshape(-1, 2)
-        xy[small:] = _refine(xy[small:], edges, iterations)
+    if small < n:
+        rest = edges[component_of[edges[:, 0]] >= next(k for k, c in enumerate(components) if len(c) < LARGE)]
+        xy[small:] = _refine(xy[small:], where[rest] - small, iterations)
     # Pack the components in rows.
-    boxes, start = [], 0
-    spans = []
+    boxes, spans = [], []
+    start = 0
     for members in components:
         block = xy[start:start + len(members)]
         low = block.min(axis=0)
@@ -290,7 +346,8 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     for (begin, size, low), (ox, oy) in zip(spans, _pack(boxes)):
         xy[begin:begin + size] += np.array([ox, oy]) - low
     xy -= xy.mean(axis=0)
-    return {n: (round(float(xy[i, 0]), 3), round(float(xy[i, 1]), 3)) for i, n in enumerate(nodes)}
+    rounded = np.round(xy[where], 3).tolist()
+    return {v: (p[0], p[1]) for v, p in zip(nodes, rounded)}
 
 
 __all__ = ["layout", "pivot_mds"]

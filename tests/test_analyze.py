@@ -298,6 +298,14 @@ def test_analyze_finds_co_citation_and_years(tiny):
     assert [(c["name"], c["count"]) for c in a.years[1]["concepts"]] == [("cloud computing", 1)]
 
 
+def test_metrics_measured_in_a_worker_process_are_the_same(tiny, monkeypatch):
+    import kg.analyze.apart
+
+    here = analyze(tiny).to_stats(documents=2, skipped=[])
+    monkeypatch.setattr(kg.analyze.apart, "APART_SIZE", 0)  # every graph large enough for a worker
+    assert analyze(tiny).to_stats(documents=2, skipped=[]) == here
+
+
 def test_stats_carry_every_projection(tiny):
     stats = analyze(tiny).to_stats(documents=2, skipped=[])
     assert set(stats["projections"]) == {"references", "posts", "concepts", "discussion", "people-concepts"}

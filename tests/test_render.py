@@ -198,3 +198,16 @@ def test_a_picture_does_not_depend_on_edge_order_or_direction():
     pos = layout(g)
     args = dict(title="T", labels={n: n for n in g}, colors={n: "#000" for n in g}, sizes={n: 0.5 for n in g})
     assert graph_svg(g, pos, **args) == graph_svg(h, pos, **args)
+
+
+def test_a_trimmed_view_does_not_depend_on_the_direction_edges_were_added_in():
+    g = nx.Graph()
+    g.add_edges_from((f"n{i}", f"n{i + 1}", {"weight": 1}) for i in range(30))
+    h = nx.Graph()
+    h.add_edges_from((v, u, d) for u, v, d in reversed(list(g.edges(data=True))))
+    kept_g, _ = trim_edges(g, 10)
+    kept_h, _ = trim_edges(h, 10)
+    assert {frozenset(e) for e in kept_g.edges} == {frozenset(e) for e in kept_h.edges}
+    data_g, _, _ = view_data(View("concepts", "Ideas", "desc", g), analysis_with(g, "concepts"))
+    data_h, _, _ = view_data(View("concepts", "Ideas", "desc", h), analysis_with(h, "concepts"))
+    assert data_g["edges"] == data_h["edges"]

@@ -20,8 +20,10 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
+import numpy as np
 
 #: Citation kinds that are conversation in a thread, not references.
 CONVERSATION = frozenset({"replies_to"})
@@ -95,10 +97,7 @@ def reference_graph(records: Iterable[CitationRecord], makers: Mapping[str, Sequ
     >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
     [('mitch', 'irving', 2)]
     """
-    graph = nx.DiGraph()
-    for (u, v), items in reference_edges(records, makers).items():
-        graph.add_edge(u, v, weight=len(items))
-    return graph
+    return weighted_digraph(reference_edges(records, makers))
 
 
 def post_edges(records: Iterable[CitationRecord], posts: Iterable[str]) -> dict[tuple[str, str], list[CitationRecord]]:
@@ -126,9 +125,17 @@ def post_graph(records: Iterable[CitationRecord], posts: Iterable[str]) -> nx.Di
     >>> sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True))
     [('a', 'b', 2), ('c', 'a', 1)]
     """
+    return weighted_digraph(post_edges(records, posts))
+
+
+def weighted_digraph(edges: Mapping[tuple[str, str], Sequence[object]]) -> nx.DiGraph:
+    """A directed graph of ``edges`` in their order, ``weight`` the number of items behind each.
+
+    >>> sorted(weighted_digraph({("a", "b"): [1, 2]}).edges(data=True))
+    [('a', 'b', {'weight': 2})]
+    """
     graph = nx.DiGraph()
-    for (u, v), items in post_edges(records, posts).items():
-        graph.add_edge(u, v, weight=len(items))
+    graph.add_edges_from((u, v, {"weight": len(items)}) for (u, v), items in edges.items())
     return graph
 
 
@@ -142,11 +149,8 @@ def discussion_graph(items: Iterable[tuple[str, str, str | None]]) -> nx.DiGraph
     """
     graph = nx.DiGraph()
     items = sorted(items, key=lambda x: x[0])
-    for node, kind, _ in items:
-        graph.add_node(node, kind=kind)
-    for node, _, parent in items:
-        if parent is not None and parent != node:
-            graph.add_edge(node, parent, weight=1)
+    graph.add_nodes_from((node, {"kind": kind}) for node, kind, _ in items)
+    graph.add_edges_from((node, parent, {"weight": 1}) for node, _, parent in items if parent is not None and parent != node)
     return graph
 
 
@@ -163,12 +167,98 @@ def person_concept_graph(uses: Iterable[tuple[str, str, str]]) -> nx.Graph:
     writings: dict[tuple[str, str], set[str]] = defaultdict(set)
     for author, concept, writing in uses:
         writings[(author, concept)].add(writing)
+    ordered = sorted(writings.items())
+    side: dict[str, int] = {}  # in the order first named; a node named on both sides keeps the last
+    for author, concept in (pair for pair, _ in ordered):
+        side[author] = 0
+        side[concept] = 1
     graph = nx.Graph()
-    for (author, concept), where in sorted(writings.items()):
-        graph.add_node(author, bipartite=0)
-        graph.add_node(concept, bipartite=1)
-        graph.add_edge(author, concept, weight=len(where))
+    graph.add_nodes_from((n, {"bipartite": b}) for n, b in side.items())
+    graph.add_edges_from((author, concept, {"weight": len(where)}) for (author, concept), where in ordered)
     return graph
+
+
+@dataclass(frozen=True)
+class WindowTable:
+    """Which concepts each text window names, as two integer columns: one row per window
+    and concept named in it, rows sorted by window then concept, windows and concepts
+    numbered in sorted order (so that numbers compare as the names do). Counting pairs
+    of concepts over tens of thousands of windows is then array work, not dict work.
+
+    Attributes:
+        keys: the windows, in order (``(context, j)``, or positions in a list).
+        concepts: the concepts, sorted.
+        window: each row's window number.
+        concept: each row's concept number.
+    """
+
+    keys: list[Any]
+    concepts: list[str]
+    window: np.ndarray
+    concept: np.ndarray
+
+    @classmethod
+    def of_mentions(cls, mentions: Iterable[tuple[str, str, int]], window: int = 1) -> WindowTable:
+        """The windows of ``(concept, context, position)`` mentions (see :func:`concept_windows`)."""
+        found = list(mentions)
+        concepts = sorted({c for c, _, _ in found})
+        contexts = sorted({x for _, x, _ in found})
+        concept_no = {c: i for i, c in enumerate(concepts)}
+        context_no = {x: i for i, x in enumerate(contexts)}
+        concept = np.array([concept_no[c] for c, _, _ in found], dtype=np.int64)
+        context = np.array([context_no[x] for _, x, _ in found], dtype=np.int64)
+        position = np.array([i for _, _, i in found], dtype=np.int64)
+        span = int(position.max()) + window + 1 if found else 1  # window (x, j) is number x * span + j + window
+        codes = np.concatenate([context * span + position - d + window for d in range(window + 1)])
+        rows = np.unique(codes * max(len(concepts), 1) + np.tile(concept, window + 1))
+        code, concept = np.divmod(rows, max(len(concepts), 1))
+        numbers, window_no = np.unique(code, return_inverse=True)
+        keys = [(contexts[c // span], c % span - window) for c in numbers.tolist()]
+        return cls(keys, concepts, window_no.reshape(-1), concept)
+
+    @classmethod
+    def of_windows(cls, windows: Mapping[Any, set[str]] | Sequence[set[str]]) -> WindowTable:
+        """The table of windows given as sets: a mapping (its keys sorted) or a list (in order)."""
+        keys = sorted(windows) if isinstance(windows, Mapping) else list(range(len(windows)))
+        sets = [windows[k] for k in keys]
+        concepts = sorted(set().union(*sets))
+        concept_no = {c: i for i, c in enumerate(concepts)}
+        window = np.repeat(np.arange(len(sets), dtype=np.int64), [len(s) for s in sets])
+        concept = np.array([concept_no[c] for s in sets for c in s], dtype=np.int64)
+        order = np.lexsort((concept, window))
+        return cls(keys, concepts, window[order], concept[order])
+
+    def to_dict(self) -> dict[Any, set[str]]:
+        out: dict[Any, set[str]] = {}
+        for w, c in zip(self.window.tolist(), self.concept.tolist()):
+            out.setdefault(self.keys[w], set()).add(self.concepts[c])
+        return out
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair of concepts named in one window: columns ``a < b`` and the window,
+        rows sorted by ``a``, ``b``, window."""
+        n = len(self.window)
+        if n == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        starts = np.flatnonzero(np.r_[True, self.window[1:] != self.window[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        left = np.repeat(sizes, sizes) - (np.arange(n) - np.repeat(starts, sizes)) - 1  # rows after this one in its window
+        a, b, w = [], [], []
+        rows = np.flatnonzero(left > 0)
+        d = 1
+        while len(rows):
+            a.append(self.concept[rows])
+            b.append(self.concept[rows + d])
+            w.append(self.window[rows])
+            d += 1
+            rows = rows[left[rows] >= d]
+        if not a:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        a_, b_, w_ = np.concatenate(a), np.concatenate(b), np.concatenate(w)
+        order = np.lexsort((w_, b_, a_))
+        return a_[order], b_[order], w_[order]
 
 
 def concept_windows(mentions: Iterable[tuple[str, str, int]], window: int = 1) -> dict[tuple[str, int], set[str]]:
@@ -180,28 +270,29 @@ def concept_windows(mentions: Iterable[tuple[str, str, int]], window: int = 1) -
     >>> {k: sorted(v) for k, v in sorted(w.items())}
     {('d', -1): ['a'], ('d', 0): ['a', 'b'], ('d', 1): ['b'], ('d', 2): ['c'], ('d', 3): ['c']}
     """
-    out: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for concept, context, i in mentions:
-        for j in range(i - window, i + 1):
-            out[(context, j)].add(concept)
-    return dict(out)
+    return WindowTable.of_mentions(mentions, window).to_dict()
 
 
-def shared_windows(windows: Mapping[tuple[str, int], set[str]], limit: int = 3) -> dict[tuple[str, str], list[tuple[str, int]]]:
-    """For each pair of concepts, the first ``limit`` windows (in order) they share.
+def shared_windows(windows: Mapping[tuple[str, int], set[str]] | WindowTable, limit: int = 3
+                   ) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """For each pair of concepts, the first ``limit`` windows (in order) they share; the
+    pairs in the order first met, window by window.
 
     >>> shared_windows({("d", 0): {"a", "b"}, ("d", 1): {"b"}, ("e", 0): {"b", "a"}})
     {('a', 'b'): [('d', 0), ('e', 0)]}
     """
-    out: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    for key in sorted(windows):
-        items = sorted(windows[key])
-        for i, a in enumerate(items):
-            for b in items[i + 1:]:
-                found = out[(a, b)]
-                if len(found) < limit:
-                    found.append(key)
-    return dict(out)
+    table = windows if isinstance(windows, WindowTable) else WindowTable.of_windows(windows)
+    a, b, w = table.pairs()
+    if not len(a):
+        return {}
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    counts = np.diff(np.r_[starts, len(a)])
+    order = np.lexsort((b[starts], a[starts], w[starts]))  # first met: by first window, then names
+    names, keys, first, second, found = table.concepts, table.keys, a.tolist(), b.tolist(), w.tolist()
+    out = {}
+    for start, count in zip(starts[order].tolist(), counts[order].tolist()):
+        out[(names[first[start]], names[second[start]])] = [keys[x] for x in found[start:start + min(count, limit)]]
+    return out
 
 
 def attribute(begin: int, spans: Sequence[tuple[int, int, str]]) -> str | None:
@@ -219,6 +310,7 @@ def attribute(begin: int, spans: Sequence[tuple[int, int, str]]) -> str | None:
 
 
 __all__ = [
-    "CONVERSATION", "CitationRecord", "attribute", "concept_windows", "discussion_graph", "lift", "person_concept_graph",
-    "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows",
+    "CONVERSATION", "CitationRecord", "WindowTable", "attribute", "concept_windows", "discussion_graph", "lift",
+    "person_concept_graph", "post_edges", "post_graph", "reference_edges", "reference_graph", "shared_windows",
+    "weighted_digraph",
 ]

@@ -1,29 +1,28 @@
-"""One pass over the store fills an :class:`~kg.analyze.analysis.Analysis`.
+"""One pass over the rows fills an :class:`~kg.analyze.analysis.Analysis`.
 
-Input: an open pyoxigraph store. Output: the analysis with its five projections, their
-metrics, names, facts, documents and evidence, co-citation and figures per year. The
-store is read by the few queries of :mod:`kg.analyze.sparql` (no query per node); the
-rows are turned into graphs by :mod:`kg.analyze.projections`.
+Input: the rows of the few queries of :mod:`kg.analyze.sparql` (no query per node), from
+a :class:`~kg.analyze.source.Source`. Output: the analysis with its five projections,
+their metrics (:mod:`kg.analyze.apart`), names, facts, documents and evidence
+(:mod:`kg.analyze.evidence`), co-citation and figures per year. The rows are turned into
+graphs by :mod:`kg.analyze.projections`.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from collections import Counter, defaultdict
 from typing import Any
 
 import networkx as nx
 
-from kg.analyze.source import Source
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
+from kg.analyze.apart import Apart, measured
+from kg.analyze.evidence import ConceptPassages, Deferred
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
-    CONVERSATION, CitationRecord, attribute, concept_windows, discussion_graph, lift, person_concept_graph, post_edges,
-    reference_edges, shared_windows,
+    CONVERSATION, CitationRecord, WindowTable, attribute, discussion_graph, lift, person_concept_graph, post_edges,
+    reference_edges, weighted_digraph,
 )
-
-log = logging.getLogger(__name__)
+from kg.analyze.source import Source
 
 
 class Reader:
@@ -38,7 +37,7 @@ class Reader:
         self.date_of: dict[str, str] = {}
         self.document_of: dict[str, str] = {}  # post or comment -> document
         self.authored: dict[str, set[str]] = defaultdict(set)  # agent -> documents
-        self.sentences: dict[str, tuple[str, int, str]] = {}  # sentence -> (context, begin, text)
+        self.sentences: dict[str, tuple[tuple[str, int], str]] = {}  # sentence -> ((context, begin), text)
 
     def run(self, window: int) -> Analysis:
         a = self.a
@@ -52,17 +51,19 @@ class Reader:
         self._references(records, makers)
         self._posts_graph(records)
         self._concepts(window)
+        # The finished graphs are measured in a forked worker while the reading goes on (the
+        # two take about as long); people-concepts is measured here.
+        apart = Apart(a, [name for name in PROJECTIONS if name != "people-concepts"])
         self._people_concepts()
         a.co_citation = self._co_citation(records, makers)
         self._years(records, makers)
         for node, docs in self.authored.items():
             a.documents_of[node] = sorted(set(a.documents_of.get(node, [])) | docs)
         a.graphs = {name: a.graphs[name] for name in PROJECTIONS}
-        for name in PROJECTIONS:
-            t = time.perf_counter()
-            a.measure(name)
-            log.debug("analyze: metrics of %s (%d nodes, %d edges) in %.2f s", name, a.graphs[name].number_of_nodes(),
-                      a.graphs[name].number_of_edges(), time.perf_counter() - t)
+        results = {name: measured(a, name) for name in PROJECTIONS if name not in apart.names}
+        results.update(apart.result())
+        for name in PROJECTIONS:  # in this order, wherever they were computed
+            a.metrics[name], a.communities[name], a.bridges[name] = results[name]
         return a
 
     # -- reading -----------------------------------------------------------------------------
@@ -166,44 +167,63 @@ class Reader:
 
     def _sentences_and_mentions(self) -> None:
         a = self.a
+        sentences = self.sentences
         for s, context, begin, text in self._values("SENTENCES"):
-            self.sentences[s] = (context, int(begin), text)
+            sentences[s] = ((context, int(begin)), text)
+        self.text_at = {at: text for at, text in sentences.values()}
         by_context: dict[str, list[int]] = defaultdict(list)
-        for context, begin, _ in self.sentences.values():
+        for context, begin in self.text_at:
             by_context[context].append(begin)
-        self.position: dict[tuple[str, int], int] = {}
-        for context, begins in by_context.items():
-            for i, b in enumerate(sorted(set(begins))):
+        self.position: dict[tuple[str, int], int] = {}  # a sentence's rank in its context
+        self.begins: dict[str, list[int]] = {}  # the sentences of a context, in order
+        for context, found in by_context.items():
+            begins = self.begins[context] = sorted(found)
+            for i, b in enumerate(begins):
                 self.position[(context, b)] = i
         self.mentions: dict[str, list[tuple[str, int]]] = defaultdict(list)  # entity -> (context, begin)
         for entity, sentence in self._values("MENTIONS"):
-            s = self.sentences.get(sentence)
-            if s is not None:
-                self.mentions[entity].append((s[0], s[1]))
-        self.text_at = {(c, b): t for c, b, t in self.sentences.values()}
+            found = sentences.get(sentence)
+            if found is not None:
+                self.mentions[entity].append(found[0])  # one tuple per sentence, shared by its mentions
+        document_of = self.document_of_context
+
+        def key(x: tuple[str, int]) -> tuple[str, int]:
+            return document_of.get(x[0], ""), x[1]
+
         for entity, found in self.mentions.items():
-            found.sort(key=lambda x: (self.document_of_context.get(x[0], ""), x[1]))
+            if len(found) > 1:
+                found.sort(key=key)
             a.mention_counts[entity] = len(found)
-            docs = sorted({self.document_of_context[c] for c, _ in found if c in self.document_of_context})
-            a.documents_of[entity] = sorted(set(a.documents_of.get(entity, [])) | set(docs))
-            a.node_evidence[entity] = self._spread(found)
+            docs = {document_of[c] for c, _ in found if c in document_of}
+            known = a.documents_of.get(entity)
+            a.documents_of[entity] = sorted(docs.union(known) if known else docs)
+        # A comment's evidence is its opening words, a named node's the sentences naming it
+        # (spread over documents when first asked for).
+        self.openings = a.node_evidence
+        a.node_evidence = Deferred({**dict.fromkeys(self.openings), **self.mentions}, self._node_evidence)
+
+    def _node_evidence(self, node: str, found: list[tuple[str, int]] | None) -> list[Evidence]:
+        return self.openings[node] if found is None else self._spread(found)
 
     def _spread(self, found: list[tuple[str, int]], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
         """Up to ``limit`` sentences, one per document in turn, so that one document
         does not fill the list."""
-        per_doc: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for c, b in found:
-            per_doc[self.document_of_context.get(c, "")].append((c, b))
+        document_of = self.document_of_context
+        per_doc: dict[str, list[tuple[str, int]]] = {}
+        for x in found:
+            per_doc.setdefault(document_of.get(x[0], ""), []).append(x)
         out: list[Evidence] = []
-        depth = 0
-        while len(out) < limit and any(depth < len(v) for v in per_doc.values()):
-            for doc in sorted(per_doc):
-                if depth < len(per_doc[doc]) and len(out) < limit:
-                    c, b = per_doc[doc][depth]
-                    item = {"sentence": self.text_at.get((c, b), ""), "document": doc}
-                    if item not in out:
-                        out.append(item)
-            depth += 1
+        seen: set[tuple[str, str]] = set()
+        docs = sorted(per_doc.items())
+        for depth in range(max((len(v) for v in per_doc.values()), default=0)):
+            for doc, items in docs:
+                if depth < len(items):
+                    sentence = self.text_at.get(items[depth], "")
+                    if (sentence, doc) not in seen:
+                        seen.add((sentence, doc))
+                        out.append({"sentence": sentence, "document": doc})
+                        if len(out) == limit:
+                            return out
         return out
 
     def _citations(self) -> list[CitationRecord]:
@@ -219,7 +239,7 @@ class Reader:
                 g["publishers"].add(r["publisher"])
             if r["context"] is not None:
                 s = self.sentences.get(r["sentence"]) if r["sentence"] else None
-                text = s[2] if s else (r["anchor"] or "")
+                text = s[1] if s else (r["anchor"] or "")
                 g["evidence"].add((text, self.document_of_context.get(r["context"], "")))
         records = []
         for iri in sorted(grouped):
@@ -272,9 +292,7 @@ class Reader:
     def _references(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:
         a = self.a
         edges = reference_edges(records, makers)
-        graph = nx.DiGraph()
-        for (u, v), items in edges.items():
-            graph.add_edge(u, v, weight=len(items))
+        graph = weighted_digraph(edges)
         for n in graph.nodes:
             a.kinds.setdefault(n, "other")
             a.labels.setdefault(n, n)
@@ -283,71 +301,66 @@ class Reader:
 
     def _posts_graph(self, records: list[CitationRecord]) -> None:
         edges = post_edges(records, self.posts)
-        graph = nx.DiGraph()
-        for (u, v), items in edges.items():
-            graph.add_edge(u, v, weight=len(items))
-        self.a.graphs["posts"] = graph
+        self.a.graphs["posts"] = weighted_digraph(edges)
         self.a.edge_evidence["posts"] = self._edge_evidence(edges)
 
     def _concepts(self, window: int) -> None:
         a = self.a
-        concept_mentions = [(e, c, self.position[(c, b)]) for e, found in sorted(self.mentions.items())
-                            if a.kinds.get(e) == "concept" for c, b in found if (c, b) in self.position]
-        windows = concept_windows(concept_mentions, window)
-        graph = pmi_graph([windows[k] for k in sorted(windows)])
-        a.graphs["concepts"] = graph
-        # The sentences of each window that name either concept of an edge.
-        sentence_at = {(c, self.position[(c, b)]): (c, b) for c, b in self.text_at if (c, b) in self.position}
-        named: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for e, c, i in concept_mentions:
-            named[(c, i)].add(e)
-        evidence: dict[tuple[str, str], list[Evidence]] = {}
-        for (u, v), keys in shared_windows(windows).items():
-            found: list[Evidence] = []
-            for context, j in keys:
-                parts = [self.text_at[sentence_at[(context, i)]] for i in range(j, j + window + 1)
-                         if (context, i) in sentence_at and named[(context, i)] & {u, v}]
-                item = {"sentence": " … ".join(parts), "document": self.document_of_context.get(context, "")}
-                if parts and item not in found:
-                    found.append(item)
-            evidence[(u, v)] = found
-        a.edge_evidence["concepts"] = evidence
+        position = self.position
+        self.concepts_named = [e for e in sorted(self.mentions) if a.kinds.get(e) == "concept"]
+        concept_mentions = []
+        for e in self.concepts_named:
+            for x in self.mentions[e]:
+                i = position.get(x)
+                if i is not None:
+                    concept_mentions.append((e, x[0], i))
+        windows = WindowTable.of_mentions(concept_mentions, window)
+        a.graphs["concepts"] = pmi_graph(windows)
+        passages = ConceptPassages(windows, concept_mentions, window, self.begins, self.text_at, self.document_of_context)
+        a.edge_evidence["concepts"] = Deferred(passages.shared, passages.evidence)
 
     def _people_concepts(self) -> None:
         a = self.a
         uses: list[tuple[str, str, str]] = []
-        evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for concept in sorted(self.mentions):
-            if a.kinds.get(concept) != "concept":
-                continue
-            for context, begin in self.mentions[concept]:
-                post = self.post_of_context.get(context)
-                if post is None:
+        places: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)  # (author, concept) -> sentences
+        writing_at: dict[tuple[str, int], str | None] = {}  # (context, begin) -> its post or comment
+        for concept in self.concepts_named:
+            for x in self.mentions[concept]:
+                if x in writing_at:
+                    writing = writing_at[x]
+                else:
+                    context, begin = x
+                    post = self.post_of_context.get(context)
+                    writing = None if post is None else attribute(begin, self.comment_spans.get(post, [])) or post
+                    writing_at[x] = writing
+                if writing is None:
                     continue
-                writing = attribute(begin, self.comment_spans.get(post, [])) or post
                 author = self.creator_of.get(writing)
                 if author is None:
                     continue
                 uses.append((author, concept, writing))
-                found = evidence[(author, concept)]
-                item = {"sentence": self.text_at.get((context, begin), ""), "document": self.document_of_context.get(context, "")}
-                if len(found) < EVIDENCE_LIMIT and item not in found:
-                    found.append(item)
+                places[(author, concept)].append(x)
         graph = person_concept_graph(uses)
         for n in graph.nodes:
             a.kinds.setdefault(n, "person")
         a.graphs["people-concepts"] = graph
-        a.edge_evidence["people-concepts"] = {k: v for k, v in evidence.items()}
+        a.edge_evidence["people-concepts"] = Deferred(dict(places), self._sentences_naming)
+
+    def _sentences_naming(self, _: tuple[str, str], places: list[tuple[str, int]]) -> list[Evidence]:
+        """The first sentences (each once) among ``places``."""
+        found: list[Evidence] = []
+        for x in places:
+            item = {"sentence": self.text_at.get(x, ""), "document": self.document_of_context.get(x[0], "")}
+            if item not in found:
+                found.append(item)
+                if len(found) == EVIDENCE_LIMIT:
+                    break
+        return found
 
     def _co_citation(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> nx.Graph:
         cites = nx.DiGraph()
-        for r in records:
-            if r.kind in CONVERSATION:
-                continue
-            for t in r.targets:
-                for target in lift(t, makers):
-                    if target != r.source:
-                        cites.add_edge(r.citing, target)
+        cites.add_edges_from((r.citing, target) for r in records if r.kind not in CONVERSATION
+                             for t in r.targets for target in lift(t, makers) if target != r.source)
         return co_citation(cites)
 
     def _years(self, records: list[CitationRecord], makers: dict[str, tuple[list[str], list[str]]]) -> None:

@@ -3,9 +3,9 @@
 Input: an :class:`~kg.analyze.Analysis` and the figures of ``stats.json``. Output: one
 HTML page per projection plus ``index.html``, in a folder.
 
-pyvis is the data and options model (a :class:`pyvis.network.Network` per page); the page
-itself is our own template, which inlines the vis-network script and stylesheet shipped
-inside the pyvis package, so it loads nothing from the network (its
+The data and options follow pyvis's model (vis-network's node, edge and option dicts);
+the page itself is our own template, which inlines the vis-network script and stylesheet
+shipped inside the pyvis package, so it loads nothing from the network (its
 Content-Security-Policy forbids it). Text from documents reaches the page only as JSON
 data, escaped by the template, and is put into the page with ``textContent``: it can never
 run as script.
@@ -23,6 +23,7 @@ edges), and says what it left out. Rendering never changes the analysis it draws
 
 from __future__ import annotations
 
+import functools
 import html
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.analyze import COUNTED, Analysis
+from kg.analyze import COUNTED, Analysis, collection_paused
 from kg.files import write_text
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
@@ -39,12 +40,14 @@ from kg.workers import fork_pool
 # --- pages ----------------------------------------------------------------------------------
 
 
+@functools.cache
 def _assets() -> tuple[str, str]:
     """The vis-network script and stylesheet bundled with pyvis (offline copies)."""
     lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
     return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), lib.joinpath("vis-network.css").read_text(encoding="utf-8")
 
 
+@functools.cache
 def _template() -> Any:
     from jinja2 import Environment, select_autoescape
 
@@ -103,6 +106,15 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 """
 
 
+def _prepare() -> None:
+    """Read the assets and template, and import what drawing needs."""
+    import scipy.sparse.csgraph
+    import scipy.spatial  # noqa: F401
+
+    _assets()
+    _template()
+
+
 #: Views with more nodes than this in all are drawn in parallel processes (layout is the cost).
 PARALLEL_NODES = 3000
 _SHARED: dict[str, Any] = {}
@@ -119,19 +131,23 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
-    read the analysis they inherit (nothing is pickled but the view's index)."""
+    read the analysis they inherit (nothing is pickled but the view's index). The
+    garbage collector is paused meanwhile (:func:`~kg.analyze.collection_paused`), in
+    the workers too."""
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder)
     try:
-        nodes = sum(v.graph.number_of_nodes() for v in views)
-        workers = min(len(views), os.cpu_count() or 1)
-        if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
-            with fork_pool(workers) as pool:
-                done = dict(zip(order, pool.map(_write_view, order)))
-            written = [done[i] for i in range(len(views))]
-        else:
-            written = [_write_view(i) for i in range(len(views))]
+        with collection_paused():
+            nodes = sum(v.graph.number_of_nodes() for v in views)
+            workers = min(len(views), os.cpu_count() or 1)
+            if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
+                _prepare()  # once here, not in each worker
+                with fork_pool(workers) as pool:
+                    done = dict(zip(order, pool.map(_write_view, order)))
+                written = [done[i] for i in range(len(views))]
+            else:
+                written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
     index = folder / "index.html"

@@ -9,15 +9,17 @@ the vis-network options, and notes on what was left out.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from kg.analyze import Analysis, community_of
-from kg.layout import layout
 import kg.render.trimming as trimming
-from kg.render.trimming import trim, trim_components, trim_edges
+from kg.analyze import Analysis, community_of
+from kg.analyze.metrics import edge_count, iter_edges
+from kg.layout import layout
+from kg.render.trimming import largest_components, most_central, strongest, subgraph
 
 log = logging.getLogger(__name__)
 
@@ -116,80 +118,79 @@ class _Table:
 
 
 def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """The JSON a page draws, its vis-network options, and notes on what was left out."""
-    from pyvis.network import Network
+    """The JSON a page draws, its vis-network options, and notes on what was left out.
 
+    Nodes and edges are vis-network's option dicts, as pyvis's ``Node`` and ``Edge`` make
+    them (built here directly: thousands of objects cost more than the dicts they hold).
+    """
     metrics = analysis.metrics.get(view.name, {})
-    threads = 0
-    if view.trim_by == "components":
-        graph, threads, nodes_left = trim_components(view.graph, trimming.MAX_NODES)
-        if nodes_left and not threads:  # one thread larger than the page: its most central part
-            graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
-    else:
-        graph, nodes_left = trim(view.graph, metrics, trimming.MAX_NODES)
-    graph, edges_left = trim_edges(graph, trimming.MAX_EDGES, value=view.edge_value)
+    graph, nodes_left, edges_left, threads = _trimmed(view, metrics)
     parts = analysis.communities.get(view.name, [])
     index = community_of(parts)
     big = graph.number_of_nodes() > PHYSICS_LIMIT
     positions = layout(graph)
     scale = _pixels_per_unit(positions)
     directed = graph.is_directed()
-    net = Network(directed=directed, cdn_resources="in_line")
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     table = _Table()
-    ids = {n: i for i, n in enumerate(sorted(graph.nodes, key=str))}
-    top = {k: max((m.get(k, 0.0) for n, m in metrics.items() if n in ids), default=0.0) or 1.0
-           for k in ("pagerank", "degree", "betweenness")}
-    edge_ids: dict[tuple[str, str], int] = {}
-    edge_list = sorted(graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]]))
+    order = sorted(graph.nodes, key=str)
+    ids = {n: i for i, n in enumerate(order)}
+    shown = [metrics[n] for n in order if n in metrics]
+    top = {k: max((m.get(k, 0.0) for m in shown), default=0.0) or 1.0 for k in ("pagerank", "degree", "betweenness")}
+    edge_list = _edge_list(graph, ids)
     evidence = analysis.edge_evidence.get(view.name, {})
-    terse = graph.number_of_nodes() > TERSE_LIMIT or graph.number_of_edges() > TERSE_LIMIT
+    terse = graph.number_of_nodes() > TERSE_LIMIT or len(edge_list) > TERSE_LIMIT
     per_node, per_edge = (3, 1) if terse else (6, 3)
 
     def edge_items(u: str, v: str) -> list[dict[str, str]]:
         return evidence.get((u, v)) or (evidence.get((v, u), []) if not directed else [])
 
-    for n in sorted(graph.nodes, key=lambda n: ids[n]):
-        kind = analysis.kinds.get(n, graph.nodes[n].get("kind", "other"))
+    around = _incident(edge_list, directed)
+    for n in order:
+        kind = analysis.kinds.get(n)
+        if kind is None:
+            kind = graph.nodes[n].get("kind", "other")
         m = metrics.get(n, {})
         c = index.get(n, -1)
         name = analysis.label(n)
-        items = _node_evidence(view, analysis, graph, n, edge_items, per_node)
+        items = _node_evidence(view, analysis, around.get(n, []), n, edge_items, per_node)
         docs = analysis.documents_of.get(n, [])
         x, y = positions.get(n, (0.0, 0.0))
-        _add_node(
-            net, ids[n], label=_short(name), x=round(x * scale, 1), y=round(y * scale, 1),
-            iri=n, name=name, kind=kind, community=c,
-            aliases=analysis.aliases.get(n, []),
-            facts=[list(f) for f in analysis.facts.get(n, [])],
-            docs=[table.document(d) for d in docs[:40]], docsMore=max(0, len(docs) - 40),
-            ev=[table.sentence(e) for e in items],
-            mentions=analysis.mention_counts.get(n, 0),
-            m=[m.get("degree", 0), round(m.get("pagerank", 0.0) / top["pagerank"], 4),
-               round(m.get("betweenness", 0.0) / top["betweenness"], 4)],
-            metrics=_metric_text(m),
-            search=" ".join([name, *analysis.aliases.get(n, [])]).lower(),
-        )
+        nodes.append({
+            "id": ids[n], "label": _short(name), "shape": "dot", "x": round(x * scale, 1), "y": round(y * scale, 1),
+            "iri": n, "name": name, "kind": kind, "community": c,
+            "aliases": analysis.aliases.get(n, []),
+            "facts": [list(f) for f in analysis.facts.get(n, [])],
+            "docs": [table.document(d) for d in docs[:40]], "docsMore": max(0, len(docs) - 40),
+            "ev": [table.sentence(e) for e in items],
+            "mentions": analysis.mention_counts.get(n, 0),
+            "m": [m.get("degree", 0), round(m.get("pagerank", 0.0) / top["pagerank"], 4),
+                  round(m.get("betweenness", 0.0) / top["betweenness"], 4)],
+            "metrics": _metric_text(m),
+            "search": " ".join([name, *analysis.aliases.get(n, [])]).lower(),
+        })
     weights = []
-    for u, v, data in edge_list:
+    arrows = {"arrows": "to"} if directed else {}
+    for i, (u, v, data) in enumerate(edge_list):
         value = float(data.get(view.edge_value, data.get("weight", 1)))
         weights.append(value)
         items = edge_items(u, v)[:per_edge]
-        edge_ids[(u, v)] = len(edge_ids)
-        _add_edge(net, ids[u], ids[v], id=edge_ids[(u, v)], w=value, width=round(1 + min(value, 10) * 0.5, 2),
-                     summary=_edge_summary(view, data), ev=[table.sentence(e) for e in items])
-    net.options = _options(directed, big)
+        edges.append({"id": i, "from": ids[u], "to": ids[v], **arrows, "w": value, "width": round(1 + min(value, 10) * 0.5, 2),
+                      "summary": _edge_summary(view, data), "ev": [table.sentence(e) for e in items]})
+    options = _options(directed, big)
     data = {
         "name": view.name,
         "directed": directed,
         "colorBy": view.color_by,
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": nodes,
+        "edges": edges,
         "documents": table.documents,
         "sentences": table.sentences,
-        "kinds": _kinds(net.nodes),
+        "kinds": _kinds(nodes),
         "communities": _communities(parts, ids, analysis, metrics),
         "weight": _weight_range(weights, view.weight_label),
-        "total": {"nodes": view.graph.number_of_nodes(), "edges": view.graph.number_of_edges()},
+        "total": {"nodes": view.graph.number_of_nodes(), "edges": edge_count(view.graph)},
     }
     notes = []
     if nodes_left and threads:
@@ -201,11 +202,11 @@ def view_data(view: View, analysis: Analysis) -> tuple[dict[str, Any], dict[str,
                      f"nodes (by PageRank); {nodes_left:,} less central nodes and their edges are left out. "
                      "stats.json and `kg export --format graphml` have them all.")
     if edges_left:
-        notes.append(f"Only the {graph.number_of_edges():,} strongest edges among them are drawn; "
+        notes.append(f"Only the {len(edge_list):,} strongest edges among them are drawn; "
                      f"{edges_left:,} weaker edges are left out.")
     if big:
         notes.append("The layout was computed beforehand and physics is off, so that the page opens quickly.")
-    return data, net.options, notes
+    return data, options, notes
 
 
 def _pixels_per_unit(positions: dict[Any, tuple[float, float]]) -> float:
@@ -226,32 +227,63 @@ def _pixels_per_unit(positions: dict[Any, tuple[float, float]]) -> float:
     return SPACING / nearest if nearest > 1e-6 else SPACING
 
 
-def _add_node(net: Any, n_id: int, label: str, **options: Any) -> None:
-    # Network.add_node and add_edge look for duplicates in lists, which is quadratic
-    # (minutes for 20,000 edges); ids here are unique by construction, so the same option
-    # objects are appended directly.
-    from pyvis.node import Node
+def _trimmed(view: View, metrics: dict[str, dict[str, float]]) -> tuple[nx.Graph, int, int, int]:
+    """What the page draws of its graph: at most :data:`~kg.render.trimming.MAX_NODES`
+    nodes (the most central, or for the discussion the largest whole threads) and
+    :data:`~kg.render.trimming.MAX_EDGES` edges (the strongest), built as one graph; and
+    how many nodes and edges were left out, and how many threads were kept."""
+    graph = view.graph
+    keep: list | None = None
+    threads = 0
+    if graph.number_of_nodes() > trimming.MAX_NODES:
+        if view.trim_by == "components":
+            keep, threads = largest_components(graph, trimming.MAX_NODES)
+        if not threads:  # or one thread larger than the page: its most central part
+            keep = most_central(graph, metrics, trimming.MAX_NODES)
+    edges = list(iter_edges(graph, None if keep is None else set(keep)))
+    edges_left = max(0, len(edges) - trimming.MAX_EDGES)
+    if edges_left:
+        edges = strongest(edges, trimming.MAX_EDGES, view.edge_value, graph.is_directed())
+    elif keep is None:
+        return graph, 0, 0, 0
+    nodes_left = 0 if keep is None else graph.number_of_nodes() - len(keep)
+    return subgraph(graph, graph if keep is None else keep, edges), nodes_left, edges_left, threads
 
-    node = Node(n_id, "dot", label=label, **options)
-    net.nodes.append(node.options)
-    net.node_ids.append(n_id)
-    net.node_map[n_id] = node.options
+
+def _edge_list(graph: nx.Graph, ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The edges ``(u, v, data)`` in the order of their ends' ids; an undirected edge goes
+    from the end with the smaller id (its direction in the graph follows the order the
+    graph was built in, which may follow set order)."""
+    directed = graph.is_directed()
+    edges = [(u, v, d) if directed or ids[u] <= ids[v] else (v, u, d) for u, v, d in iter_edges(graph)]
+    return sorted(edges, key=lambda e: (ids[e[0]], ids[e[1]]))
 
 
-def _add_edge(net: Any, source: int, to: int, **options: Any) -> None:
-    from pyvis.edge import Edge
+def _incident(edges: list[tuple[str, str, dict[str, Any]]], directed: bool) -> dict[str, list[tuple[str, str, float]]]:
+    """Each node's edges ``(u, v, weight)``, heaviest first (ties by name): a directed
+    edge as it goes, an undirected one from the node, as networkx's ``in_edges`` +
+    ``out_edges`` and ``edges(n)`` give them."""
+    out: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    for u, v, d in edges:
+        w = float(d.get("weight", 1))
+        out[u].append((u, v, w))
+        if directed:
+            out[v].append((u, v, w))
+        elif v != u:
+            out[v].append((v, u, w))
+    for items in out.values():
+        if directed:
+            items.sort(key=lambda e: (-e[2], str(e[0]), str(e[1])))
+        else:
+            items.sort(key=lambda e: (-e[2], str(e[1])))
+    return out
 
-    net.edges.append(Edge(source, to, net.directed, **options).options)
 
-
-def _node_evidence(view: View, analysis: Analysis, graph: nx.Graph, n: str, edge_items: Any, limit: int = 6) -> list[dict[str, str]]:
-    """A node's sentences: from the edges it has in this view and from where it is named."""
+def _node_evidence(view: View, analysis: Analysis, edges: list[tuple[str, str, float]], n: str, edge_items: Any,
+                   limit: int = 6) -> list[dict[str, str]]:
+    """A node's sentences: from its heaviest edges in this view (``edges``, sorted) and
+    from where it is named."""
     around: list[dict[str, str]] = []
-    if graph.is_directed():
-        edges = sorted(list(graph.in_edges(n, data=True)) + list(graph.out_edges(n, data=True)),
-                       key=lambda e: (-float(e[2].get("weight", 1)), str(e[0]), str(e[1])))
-    else:
-        edges = sorted(graph.edges(n, data=True), key=lambda e: (-float(e[2].get("weight", 1)), str(e[1])))
     for u, v, _ in edges[:limit]:
         around.extend(edge_items(u, v)[:2])
     own = analysis.node_evidence.get(n, [])
@@ -263,7 +295,9 @@ def _node_evidence(view: View, analysis: Analysis, graph: nx.Graph, n: str, edge
         if key not in seen and item.get("sentence"):
             seen.add(key)
             out.append(item)
-    return out[:limit]
+            if len(out) == limit:
+                break
+    return out
 
 
 def _edge_summary(view: View, data: dict[str, Any]) -> str:

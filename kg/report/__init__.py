@@ -16,7 +16,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze import COUNTED, Analysis, community_of
+from kg.analyze import COUNTED, Analysis, collection_paused, community_of
+from kg.analyze.metrics import edge_count, iter_edges
+from kg.analyze.stats import first
 from kg.files import write_text
 from kg.report.figures import bars_svg, graph_svg
 
@@ -114,7 +116,8 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
                f"{ref.get('nodes', 0)} nodes and {ref.get('edges', 0)} edges in {ref.get('communities', 0)} communities.\n")
     if "references" in figures:
         out.append(f"\n![Who references whom]({figures['references']})\n")
-    edges = sorted(a.references.edges(data=True), key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])))
+    edges = first(iter_edges(a.references), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
+                  rank=lambda e: -e[2]["weight"])
     if edges:
         out.append("\nThe strongest references:\n\n")
         out.append(_table(["who", "references", "citations"], [[a.label(u), a.label(v), d["weight"]] for u, v, d in edges[:10]]))
@@ -140,7 +143,9 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     out.append(_table(["concept", "PageRank", "degree", "documents"],
                       [[c["name"], f"{c['pagerank']:.3f}", c["degree"], c["documents"]] for c in stats["central_concepts"]])
                if stats["central_concepts"] else "None found.\n")
-    pairs = sorted(a.concepts.edges(data=True), key=lambda e: (-e[2].get("count", 0), -e[2].get("npmi", 0), a.label(e[0]), a.label(e[1])))
+    pairs = first(iter_edges(a.concepts), 10,
+                  key=lambda e: (-e[2].get("count", 0), -e[2].get("npmi", 0), a.label(e[0]), a.label(e[1])),
+                  rank=lambda e: -e[2].get("count", 0))
     if pairs:
         out.append("\n### Concepts most often named together\n\n")
         out.append(_table(["concept", "and", "passages", "NPMI"], [[a.label(u), a.label(v), d["count"], f"{d['npmi']:.2f}"]
@@ -173,12 +178,14 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     authors = Counter(a.author_of[n] for n in a.graphs["discussion"].nodes if a.kinds.get(n) == "comment" and n in a.author_of)
     if authors:
         out.append("\nMost active commenters:\n\n")
-        out.append(_table(["commenter", "comments"], [[a.label(p), c] for p, c in sorted(authors.items(), key=lambda x: (-x[1], a.label(x[0])))[:10]]))
+        out.append(_table(["commenter", "comments"], [[a.label(p), c] for p, c in first(authors.items(), 10, key=lambda x: (-x[1], a.label(x[0])),
+                                                                                         rank=lambda x: -x[1])]))
 
     people = a.graphs["people-concepts"]
     out.append("\n## Who talks about what\n\n")
-    if people.number_of_edges():
-        talk = sorted(people.edges(data=True), key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])))
+    if edge_count(people):
+        talk = first(iter_edges(people), 10, key=lambda e: (-e[2]["weight"], a.label(e[0]), a.label(e[1])),
+                     rank=lambda e: -e[2]["weight"])
         out.append("Authors and the concepts they name most often in their posts and comments:\n\n")
         out.append(_table(["author", "concept", "posts and comments"],
                           [[a.label(u if a.kinds.get(u) != "concept" else v), a.label(v if a.kinds.get(u) != "concept" else u), d["weight"]]
@@ -204,8 +211,10 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
     return "".join(out)
 
 
+@collection_paused()
 def write_report(analysis: Analysis, stats: dict[str, Any], out: Path) -> list[Path]:
-    """Write ``report.md`` and its pictures (``figures/*.svg``); returns the files written."""
+    """Write ``report.md`` and its pictures (``figures/*.svg``); returns the files written
+    (the garbage collector paused meanwhile, as in :func:`~kg.analyze.analyze`)."""
     written = []
     figures: dict[str, str] = {}
     for name, title, color_by in (("references", "Who references whom", "kind"), ("concepts", "Which ideas connect", "community")):
