@@ -255,7 +255,6 @@ class _DocumentWriter:
         self.text = text
         self.m = minter
         self.post = minter.post(ex.doc_id)
-        self.context = f"{self.post}/text"
         self.P = iri(self.post)
         self.plain_post = self.P == f"<{self.post}>"
         self.C = self.at("/text")

@@ -13,6 +13,7 @@ one named graph per document (and one for corpus-wide entity descriptions).
 
 from __future__ import annotations
 
+import functools
 import json
 import numbers
 import re
@@ -121,7 +122,7 @@ def turtle_body(triples: list[str], base: str) -> bytes:
     ['post:a dcterms:title "A" , "B" ;', '\ta <x:y> .']
     """
     try:
-        return _TurtleWriter.of(base).body(triples)
+        return _turtle_writer(base).body(triples)
     except _NotCanonical:
         nt = "".join(f"{t} .\n" for t in triples).encode("utf-8")
         return _body(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
@@ -168,15 +169,6 @@ def _local_name(name: str) -> str | None:
 
 class _TurtleWriter:
     """Turtle terms under the prefixes of one base IRI."""
-
-    _by_base: dict[str, _TurtleWriter] = {}
-
-    @classmethod
-    def of(cls, base: str) -> _TurtleWriter:
-        writer = cls._by_base.get(base)
-        if writer is None:
-            writer = cls._by_base[base] = cls(prefixes_for(base))
-        return writer
 
     def __init__(self, prefixes: Mapping[str, str]):
         self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))  # the longest namespace wins
@@ -229,6 +221,7 @@ class _TurtleWriter:
         return f"{term[:end + 1]}^^{self.iri(term[end + 3:])}"
 
     def predicate(self, term: str) -> str:
+        """A predicate in Turtle (``a`` for ``rdf:type``)."""
         found = self.predicates.get(term)
         if found is None:
             found = self.iri(term)
@@ -237,6 +230,7 @@ class _TurtleWriter:
         return found
 
     def body(self, triples: list[str]) -> bytes:
+        """The statements of N-Triples lines (see :func:`turtle_body`)."""
         out: list[str] = []
         add = out.append
         forms: dict[str, str] = {}  # a graph names its nodes many times
@@ -259,6 +253,11 @@ class _TurtleWriter:
         out[0] = out[0][3:]  # the first statement ends no other
         add(" .\n")
         return "".join(out).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _turtle_writer(base: str) -> _TurtleWriter:
+    return _TurtleWriter(prefixes_for(base))
 
 
 def _body(data: bytes) -> bytes:

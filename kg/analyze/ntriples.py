@@ -272,7 +272,7 @@ def value(term: Term) -> Any:
 def _stored(term: Term) -> Any:
     """What a store gives back for a literal (canonical form: ``+00:00`` becomes ``Z``)."""
     store = ox.Store()
-    store.load(f"<urn:x:s> <urn:x:p> {term} .\n".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(f"<urn:x:s> <urn:x:p> {term} .\n".encode(), format=ox.RdfFormat.N_TRIPLES)
     return plain(next(iter(store)).object)
 
 
