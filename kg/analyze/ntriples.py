@@ -208,21 +208,13 @@ def graph_rows(lines: Iterable[str], names: Iterable[str]) -> dict[str, dict[str
     [['https://kg.example/post/a', 'https://kg.example/post/a/text', 'a.html', None, None, None]]
     """
     graph = Graph(lines)
-    values: dict[Term | None, Any] = {None: None}  # the same nodes come back row after row
-
-    def plain_value(term: Term | None) -> Any:
-        found = values.get(term, values)
-        if found is values:
-            found = values[term] = value(term)  # type: ignore[arg-type]
-        return found
-
     out = {}
     for name in names:
         variables, rows, distinct = QUERIES[name]
         found = rows(graph)
         if distinct:
             found = iter(dict.fromkeys(found))
-        out[name] = {"vars": list(variables), "rows": [[plain_value(t) for t in row] for row in found]}
+        out[name] = {"vars": list(variables), "rows": [[None if t is None else value(t) for t in row] for row in found]}
     return out
 
 
