@@ -53,6 +53,9 @@ CITO_PROPERTY = {
 _TYPE = f"<{RDF.type}>"
 _ECHARS = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What may follow a node's IRI to name another under it with nothing to percent-encode.
+_PLAIN_SUFFIX = re.compile(r"[/#][-A-Za-z0-9/#=,_.]*")
 # What no IRI may hold, and a % that starts no escape: in ASCII (the usual case, tested
 # fast), then anything RFC 3987 does not allow (ucschar; private use is encoded everywhere).
 _IRI_BAD_ASCII = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
@@ -89,7 +92,8 @@ def literal(value: str, datatype: str | None = None) -> str:
         value = _NEEDS_ESCAPE.sub(lambda m: _ECHARS.get(m.group(0)) or f"\\u{ord(m.group(0)):04X}", value)
     # Lone surrogates cannot be encoded; they never come from strict decoding, but a
     # hostile JSON cache could carry them.
-    value = value.encode("utf-8", "replace").decode("utf-8")
+    if not value.isascii() and _SURROGATE.search(value):
+        value = value.encode("utf-8", "replace").decode("utf-8")
     return f'"{value}"' if datatype is None else f'"{value}"^^<{datatype}>'
 
 
@@ -165,6 +169,10 @@ class T:
     SKOS_exactMatch = iri(SKOS.exactMatch)
     SKOS_inScheme = iri(SKOS.inScheme)
     SKOS_prefLabel = iri(SKOS.prefLabel)
+
+
+#: The N-Triples form of each citation kind's CiTO characterisation.
+CITO_TERMS = {kind: iri(prop) for kind, prop in CITO_PROPERTY.items()}
 
 
 class Minter:
@@ -247,39 +255,56 @@ class _DocumentWriter:
         self.text = text
         self.m = minter
         self.post = minter.post(ex.doc_id)
-        self.context = f"{self.post}/text"
+        self.P = iri(self.post)
+        self.plain_post = self.P == f"<{self.post}>"
+        self.C = self.at("/text")
         self.starts = [s.start for s in ex.sentences]
         self.spans_written: set[tuple[int, int]] = set()
         self.sentences_written: set[tuple[int, int]] = set()
+        self.sentence_nodes: dict[int, str] = {}  # index in ex.sentences -> its IRI
+        self.entities: dict[tuple[str, str], str] = {}
         self.out: list[str] = []
 
     def add(self, s: str, p: str, o: str) -> None:
         self.out.append(f"{s} {p} {o}")
 
+    def at(self, suffix: str) -> str:
+        """The IRI (N-Triples) of a node under the post: ``post`` + ``suffix``."""
+        if self.plain_post and _PLAIN_SUFFIX.fullmatch(suffix):
+            return f"<{self.post}{suffix}>"  # nothing to encode: what iri() gives
+        return iri(self.post + suffix)
+
+    def entity(self, kind: str, name: str) -> str:
+        """The IRI (N-Triples) of an entity this document names."""
+        found = self.entities.get((kind, name))
+        if found is None:
+            found = self.entities[(kind, name)] = iri(self.m.entity(kind, self.ex.doc_id, name))
+        return found
+
     def triples(self) -> list[str]:
-        ex, P = self.ex, iri(self.post)
+        ex, P = self.ex, self.P
         add = self.add
         add(P, _TYPE, T.SIOC_Post)
         add(P, _TYPE, T.SIOCT_BlogPost)
         add(P, T.DCTERMS_source, literal(ex.source))
         add(P, T.KG_documentName, literal(ex.document))
-        add(P, T.KG_text, iri(self.context))
+        add(P, T.KG_text, self.C)
         if ex.title:
             add(P, T.DCTERMS_title, literal(ex.title))
         if ex.post_date:
             add(P, T.DCTERMS_date, literal(ex.post_date, _DATE))
         if ex.url:
             add(P, T.FOAF_page, iri(ex.url))
-        C = iri(self.context)
+        C = self.C
         add(C, _TYPE, T.NIF_Context)
         add(C, T.NIF_isString, literal(self.text))
         add(C, T.NIF_beginIndex, integer(0))
         add(C, T.NIF_endIndex, integer(len(self.text)))
         add(C, T.NIF_sourceUrl, P)
         if ex.post_author:
-            person = iri(self.m.entity("person", ex.doc_id, ex.post_author))
+            person = self.entity("person", ex.post_author)
             add(P, T.DCTERMS_creator, person)
-            self._attribution(P, f"{self.post}/attribution", person, ex.author_evidence)
+            self._attribution(P, self.at("/attribution"), person, ex.author_evidence)
         self._comments()
         self._entities()
         self._citations()
@@ -290,18 +315,17 @@ class _DocumentWriter:
 
     def span(self, span: Span, entity: str | None = None) -> str:
         """The IRI of a text span (written once), optionally linked to an entity."""
-        node = f"{self.context}#char={span.start},{span.end}"
-        N = iri(node)
+        N = self.at(f"/text#char={span.start},{span.end}")
         if (span.start, span.end) not in self.spans_written:
             self.spans_written.add((span.start, span.end))
             self.add(N, _TYPE, T.NIF_Phrase)
-            self.add(N, T.NIF_referenceContext, iri(self.context))
+            self.add(N, T.NIF_referenceContext, self.C)
             self.add(N, T.NIF_beginIndex, integer(span.start))
             self.add(N, T.NIF_endIndex, integer(span.end))
             self.add(N, T.NIF_anchorOf, literal(span.of(self.text)))
             sentence = self.sentence(span)
             if sentence is not None:
-                self.add(N, T.NIF_sentence, iri(sentence))
+                self.add(N, T.NIF_sentence, sentence)
         if entity is not None:
             self.add(N, T.ITSRDF_taIdentRef, entity)
         return N
@@ -311,27 +335,28 @@ class _DocumentWriter:
         kept for the evidence of facts; at the scale of a blog, a node per mention would
         be most of the graph, and the sentence is what a reader checks.)"""
         sentence = self.sentence(span)
-        node = iri(sentence) if sentence is not None else self.span(span)
-        self.add(node, T.ITSRDF_taIdentRef, entity)
+        self.add(sentence if sentence is not None else self.span(span), T.ITSRDF_taIdentRef, entity)
 
     def sentence(self, span: Span) -> str | None:
+        """The IRI (N-Triples) of the sentence holding ``span`` (written once)."""
         k = bisect.bisect_right(self.starts, span.start) - 1
         if k < 0:
             return None
+        found = self.sentence_nodes.get(k)
+        if found is not None:
+            return found
         sent = self.ex.sentences[k]
-        node = f"{self.context}#char={sent.start},{sent.end}"
+        N = self.sentence_nodes[k] = self.at(f"/text#char={sent.start},{sent.end}")
         if (sent.start, sent.end) not in self.sentences_written:
             self.sentences_written.add((sent.start, sent.end))
-            N = iri(node)
             self.add(N, _TYPE, T.NIF_Sentence)
-            self.add(N, T.NIF_referenceContext, iri(self.context))
+            self.add(N, T.NIF_referenceContext, self.C)
             self.add(N, T.NIF_beginIndex, integer(sent.start))
             self.add(N, T.NIF_endIndex, integer(sent.end))
             self.add(N, T.NIF_anchorOf, literal(sent.of(self.text)))
-        return node
+        return N
 
-    def _attribution(self, subject: str, node: str, agent: str, evidence: Span | None) -> None:
-        A = iri(node)
+    def _attribution(self, subject: str, A: str, agent: str, evidence: Span | None) -> None:
         self.add(subject, T.PROV_qualifiedAttribution, A)
         self.add(A, _TYPE, T.PROV_Attribution)
         self.add(A, T.PROV_agent, agent)
@@ -341,16 +366,14 @@ class _DocumentWriter:
     # -- parts -----------------------------------------------------------------------
 
     def _comments(self) -> None:
-        ex = self.ex
-        for c in ex.comments:
-            node = f"{self.post}/comment/{c.n}"
-            N = iri(node)
+        for c in self.ex.comments:
+            N = self.at(f"/comment/{c.n}")
             self.add(N, _TYPE, T.SIOC_Post)
             self.add(N, _TYPE, T.SIOCT_Comment)
             self.add(N, T.KG_position, integer(c.n))
             self.add(N, T.KG_commentKind, literal(c.kind))
-            self.add(N, T.SIOC_has_container, iri(self.post))
-            parent = iri(f"{self.post}/comment/{c.parent + 1}") if c.parent is not None else iri(self.post)
+            self.add(N, T.SIOC_has_container, self.P)
+            parent = self.at(f"/comment/{c.parent + 1}") if c.parent is not None else self.P
             self.add(N, T.SIOC_reply_of, parent)
             self.add(N, T.KG_textSpan, self.span(c.body))
             if c.first_words:
@@ -360,10 +383,9 @@ class _DocumentWriter:
             if c.url:
                 self.add(N, T.SIOC_links_to, iri(c.url))
             if c.author:
-                kind = self._kind_of(c.author)
-                agent = iri(self.m.entity(kind, ex.doc_id, c.author))
+                agent = self.entity(self._kind_of(c.author), c.author)
                 self.add(N, T.DCTERMS_creator, agent)
-                self._attribution(N, f"{node}/attribution", agent, c.author_evidence)
+                self._attribution(N, self.at(f"/comment/{c.n}/attribution"), agent, c.author_evidence)
 
     def _kind_of(self, name: str) -> str:
         key = normalise(name)
@@ -374,12 +396,11 @@ class _DocumentWriter:
         return "person"
 
     def _entities(self) -> None:
-        ex = self.ex
-        P = iri(self.post)
+        ex, P = self.ex, self.P
         for kind, items in (("person", ex.persons), ("organisation", ex.organisations),
                             ("concept", ex.concepts), ("work", ex.works)):
             for e in items:
-                E = iri(self.m.entity(kind, ex.doc_id, e.name))
+                E = self.entity(kind, e.name)
                 self.add(P, T.DCTERMS_subject if kind == "concept" else T.KG_mentions, E)
                 for span in e.mentions:
                     self.mention(span, E)
@@ -387,18 +408,18 @@ class _DocumentWriter:
                     if e.url:
                         self.add(E, T.SDO_url, iri(e.url))
                     if e.creator:
-                        self.add(E, T.DCTERMS_creator, iri(self.m.entity("person", ex.doc_id, e.creator)))
+                        self.add(E, T.DCTERMS_creator, self.entity("person", e.creator))
                     if e.publisher:
-                        self.add(E, T.DCTERMS_publisher, iri(self.m.entity("organisation", ex.doc_id, e.publisher)))
+                        self.add(E, T.DCTERMS_publisher, self.entity("organisation", e.publisher))
 
     def _source(self, source: str) -> str:
-        return iri(self.post) if source == "post" else iri(f"{self.post}/comment/{source.split(':', 1)[1]}")
+        return self.P if source == "post" else self.at(f"/comment/{source.split(':', 1)[1]}")
 
     def _citations(self) -> None:
         ex = self.ex
         for i, c in enumerate(_sorted_citations(ex.citations), 1):
-            node = iri(f"{self.post}/citation/{i}")
-            prop = iri(CITO_PROPERTY[c.kind])
+            node = self.at(f"/citation/{i}")
+            prop = CITO_TERMS[c.kind]
             citing = self._source(c.source)
             targets = self._targets(c)
             # A link or pingback to (from) another post of the corpus cites that post.
@@ -411,11 +432,10 @@ class _DocumentWriter:
                 # work it names (made by the site or person the pingback names), else the
                 # page at its address.
                 citing = linked or (targets[0] if targets else iri(c.url))
-                cited, extra = iri(self.post), []
+                cited, extra = self.P, []
                 maker = targets[1] if len(targets) > 1 else None
                 if maker is not None and c.to_work and linked is None:
-                    rel = DCTERMS.creator if c.to_person else DCTERMS.publisher
-                    self.add(citing, iri(rel), maker)
+                    self.add(citing, T.DCTERMS_creator if c.to_person else T.DCTERMS_publisher, maker)
             else:
                 if c.url:
                     self.add(citing, T.SIOC_links_to, iri(c.url))
@@ -436,22 +456,20 @@ class _DocumentWriter:
             self.add(citing, prop, cited)
 
     def _targets(self, c: Citation) -> list[str]:
-        doc = self.ex.doc_id
         out = []
         if c.to_work:
-            out.append(iri(self.m.entity("work", doc, c.to_work)))
+            out.append(self.entity("work", c.to_work))
         if c.to_person:
-            out.append(iri(self.m.entity("person", doc, c.to_person)))
+            out.append(self.entity("person", c.to_person))
         if c.to_org:
-            out.append(iri(self.m.entity("organisation", doc, c.to_org)))
+            out.append(self.entity("organisation", c.to_org))
         return out
 
     def _affiliations(self) -> None:
-        ex = self.ex
-        for i, a in enumerate(ex.affiliations, 1):
-            node = iri(f"{self.post}/membership/{i}")
-            person = iri(self.m.entity("person", ex.doc_id, a.person))
-            org = iri(self.m.entity("organisation", ex.doc_id, a.org))
+        for i, a in enumerate(self.ex.affiliations, 1):
+            node = self.at(f"/membership/{i}")
+            person = self.entity("person", a.person)
+            org = self.entity("organisation", a.org)
             self.add(node, _TYPE, T.ORG_Membership)
             self.add(node, T.ORG_member, person)
             self.add(node, T.ORG_organization, org)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.files import write_bytes, write_text
+from kg.files import write_text
 from kg.model import Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -117,9 +117,17 @@ class Cache:
 
     def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, trig: bytes,
                    rows: bytes) -> Chunk:
+        """Write a named graph's entry. Its ``.json``, written last and in one step, is what
+        makes the entry readable, so the data files before it are written straight to
+        their names (new files: another folder's hard link to one is left alone): a
+        temporary file and a rename each cost more than the writing, and a build killed
+        before the ``.json`` leaves an entry that reads as missing."""
         paths = self.chunk_paths(key)
+        paths[-1].unlink(missing_ok=True)  # an entry being rewritten reads as missing until done
+        self.rdf_dir.mkdir(parents=True, exist_ok=True)
         for path, data in zip(paths, (nquads, turtle, trig, rows)):
-            write_bytes(path, data, durable=False)
+            path.unlink(missing_ok=True)
+            path.write_bytes(data)
         write_text(paths[-1], json.dumps({"graph": graph, "triples": triples}), durable=False)
         self.used.update(paths)
         return Chunk(key, graph, triples, *paths[:-1])

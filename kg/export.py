@@ -13,8 +13,10 @@ one named graph per document (and one for corpus-wide entity descriptions).
 
 from __future__ import annotations
 
+import functools
 import json
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,13 +97,167 @@ def serialize_graph(graph: str, triples: list[str], base: str) -> tuple[bytes, b
     ``triples`` are N-Triples lines without the final dot, sorted and distinct.
     """
     g = f"<{graph}>"
-    nt = "".join(f"{t} .\n" for t in triples).encode("utf-8")
-    nq = "".join(f"{t} {g} .\n" for t in triples).encode("utf-8")
-    prefixes = prefixes_for(base)
-    turtle = _body(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    tail = f" {g} .\n"
+    nq = (tail.join(triples) + tail).encode("utf-8") if triples else b""
+    turtle = turtle_body(triples, base)
     # A TriG graph block holds Turtle statements: the same body, wrapped.
     trig = b"%s {\n%s}\n" % (g.encode("utf-8"), turtle)
     return nq, turtle, trig
+
+
+def turtle_body(triples: list[str], base: str) -> bytes:
+    r"""Triples as pyoxigraph writes them in Turtle under :func:`prefixes_for` ``base``,
+    without the prefix lines: in their order, a subject's consecutive statements joined
+    with ``;`` and a predicate's consecutive objects with ``,``.
+
+    Written here, line by line, when every term is in the form :mod:`kg.build` writes
+    (IRIs without escapes, literals escaped as pyoxigraph escapes them, no blank node or
+    language tag): parsing the lines back into terms cost more than making them. Other
+    lines go through pyoxigraph.
+
+    >>> turtle_body(['<https://kg.example/post/a> <http://purl.org/dc/terms/title> "A"',
+    ...              '<https://kg.example/post/a> <http://purl.org/dc/terms/title> "B"',
+    ...              '<https://kg.example/post/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <x:y>'],
+    ...             "https://kg.example/").decode().splitlines()
+    ['post:a dcterms:title "A" , "B" ;', '\ta <x:y> .']
+    """
+    try:
+        return _turtle_writer(base).body(triples)
+    except _NotCanonical:
+        nt = "".join(f"{t} .\n" for t in triples).encode("utf-8")
+        return _body(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                                  prefixes=prefixes_for(base)))
+
+
+class _NotCanonical(Exception):
+    """A term :class:`_TurtleWriter` leaves to pyoxigraph."""
+
+
+# Turtle's prefixed names (PN_LOCAL, and the escapes pyoxigraph writes in them).
+_PN_CHARS = ("A-Za-z0-9_\\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040"
+             "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_ESCAPABLE = "~!$&'()*+,;=/?#@%"
+_LOCAL_NAME = re.compile(f"[{_PN_CHARS}:.{re.escape(_ESCAPABLE)}]+")
+_NEVER_FIRST = re.compile("[\u00B7\u0300-\u036F\u203F\u2040]")  # name characters that cannot start one
+# The text of a literal as pyoxigraph writes it: no raw control character, and for each
+# character it escapes, the escape it writes.
+_AS_WRITTEN = re.compile(r'(?:[^\\\x00-\x1f\x7f]++|\\(?:[tbnrf"\\]|u00(?:0[0-7BEF]|1[0-9A-F])|u007F))*+')
+_INLINE = {  # datatypes whose literals pyoxigraph writes bare, when the lexical form allows
+    f"{PREFIXES['xsd']}integer": re.compile(r"[+-]?[0-9]+"),
+    f"{PREFIXES['xsd']}decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    f"{PREFIXES['xsd']}double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    f"{PREFIXES['xsd']}boolean": re.compile(r"true|false"),
+}
+_RDF_TYPE = f"<{PREFIXES['rdf']}type>"
+_XSD_STRING = f"{PREFIXES['xsd']}string"
+
+
+def _local_name(name: str) -> str | None:
+    """``name`` as the local part of a prefixed name, escaped, or ``None`` if it cannot be one."""
+    if not _LOCAL_NAME.fullmatch(name) or _NEVER_FIRST.match(name):
+        return None
+    out = name
+    for c in _ESCAPABLE:  # faster than str.translate, a regular expression, or a loop over the name
+        if c in out:
+            out = out.replace(c, f"\\{c}")
+    if out[0] in "-.":
+        out = "\\" + out
+    if name[-1] == "." and len(name) > 1:
+        out = out[:-1] + "\\."
+    return out
+
+
+class _TurtleWriter:
+    """Turtle terms under the prefixes of one base IRI."""
+
+    def __init__(self, prefixes: Mapping[str, str]):
+        self.prefixes = sorted(prefixes.items(), key=lambda p: -len(p[1]))  # the longest namespace wins
+        self.name_of: dict[str, str] = {}
+        for name, namespace in self.prefixes:
+            self.name_of.setdefault(namespace, name)
+        # in the order above, so the first alternative that matches is the longest namespace
+        self.namespace = re.compile("|".join(re.escape(namespace) for _, namespace in self.prefixes))
+        self.predicates: dict[str, str] = {_RDF_TYPE: "a"}  # few, and in every graph: kept
+
+    def iri(self, term: str) -> str:
+        """An IRI term (``<...>``) in Turtle: a prefixed name where one fits."""
+        if "\\" in term:
+            raise _NotCanonical(term)
+        found = self.namespace.match(term, 1)
+        if found is None:
+            return term
+        local = term[found.end():-1]
+        if not local:
+            return f"{self.name_of[found.group()]}:"
+        escaped = _local_name(local)
+        if escaped is not None:
+            return f"{self.name_of[found.group()]}:{escaped}"
+        value = term[1:-1]  # a shorter namespace may still leave a valid local name
+        for name, namespace in self.prefixes:
+            if value.startswith(namespace) and (escaped := _local_name(value[len(namespace):])) is not None:
+                return f"{name}:{escaped}"
+        return term
+
+    def term(self, term: str) -> str:
+        """A subject or object in Turtle."""
+        first = term[0]
+        if first == "<":
+            return self.iri(term)
+        if first != '"':
+            raise _NotCanonical(term)
+        end = term.rindex('"')
+        if not _AS_WRITTEN.fullmatch(term, 1, end):
+            raise _NotCanonical(term)
+        if end + 1 == len(term):
+            return term
+        if term[end + 1] != "^":
+            raise _NotCanonical(term)
+        datatype = term[end + 4:-1]
+        if datatype == _XSD_STRING:
+            return term[:end + 1]
+        inline = _INLINE.get(datatype)
+        if inline is not None and inline.fullmatch(term, 1, end):
+            return term[1:end]
+        return f"{term[:end + 1]}^^{self.iri(term[end + 3:])}"
+
+    def predicate(self, term: str) -> str:
+        """A predicate in Turtle (``a`` for ``rdf:type``)."""
+        found = self.predicates.get(term)
+        if found is None:
+            found = self.iri(term)
+            if len(self.predicates) < 10_000:
+                self.predicates[term] = found
+        return found
+
+    def body(self, triples: list[str]) -> bytes:
+        """The statements of N-Triples lines (see :func:`turtle_body`)."""
+        out: list[str] = []
+        add = out.append
+        forms: dict[str, str] = {}  # a graph names its nodes many times
+        predicates, predicate_of, term_of = self.predicates, self.predicate, self.term
+        subject = predicate = None
+        for line in triples:
+            s, p, o = line.split(" ", 2)
+            obj = forms.get(o) or forms.setdefault(o, term_of(o))
+            if s == subject:
+                if p == predicate:
+                    add(f" , {obj}")
+                else:
+                    predicate = p
+                    add(f" ;\n\t{predicates.get(p) or predicate_of(p)} {obj}")
+            else:
+                subject, predicate = s, p
+                add(f" .\n{forms.get(s) or forms.setdefault(s, term_of(s))} {predicates.get(p) or predicate_of(p)} {obj}")
+        if not out:
+            return b""
+        out[0] = out[0][3:]  # the first statement ends no other
+        add(" .\n")
+        return "".join(out).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _turtle_writer(base: str) -> _TurtleWriter:
+    return _TurtleWriter(prefixes_for(base))
 
 
 def _body(data: bytes) -> bytes:

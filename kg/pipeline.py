@@ -313,7 +313,7 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     corpus_chunk = cache.load_chunk(corpus_key)
     if corpus_chunk is None:
         serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
-        rows = dumps(graph_rows(serialised[0], CORPUS_QUERIES))
+        rows = dumps(graph_rows(corpus, CORPUS_QUERIES))
         corpus_chunk = cache.save_chunk(corpus_key, minter.corpus_graph(), len(corpus), *serialised, rows)
     # the chunks made just now were written by the workers: read only those
     chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]

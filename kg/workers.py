@@ -128,12 +128,13 @@ def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Confi
 # --- named graphs ---------------------------------------------------------------------------
 
 
-def _init_chunks(minter: Any, base: str, cache_folder: Path) -> None:
+def _init_chunks(minter: Any, base: str, cache_folder: Path, tasks: Sequence[tuple[str, Extraction, str]]) -> None:
     from kg.cache import Cache
 
     _STATE["minter"] = minter
     _STATE["base"] = base
     _STATE["cache"] = Cache(cache_folder)
+    _STATE["chunk-tasks"] = tasks
 
 
 def _chunk_one(task: tuple[str, Extraction, str]) -> tuple[str, str, int]:
@@ -146,20 +147,29 @@ def _chunk_one(task: tuple[str, Extraction, str]) -> tuple[str, str, int]:
     graph = minter.graph(ex.doc_id)
     triples = document_triples(ex, text, minter)
     nq, ttl, trig = serialize_graph(graph, triples, _STATE["base"])
-    _STATE["cache"].save_chunk(key, graph, len(triples), nq, ttl, trig, dumps(graph_rows(nq)))
+    _STATE["cache"].save_chunk(key, graph, len(triples), nq, ttl, trig, dumps(graph_rows(triples)))
     return key, graph, len(triples)
+
+
+def _chunk_at(index: int) -> tuple[str, str, int]:
+    return _chunk_one(_STATE["chunk-tasks"][index])
 
 
 def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache_folder: Path, config: Config,
                 progress: Callable[[int, int], None]) -> None:
-    """Write the named graph of each ``(chunk key, extraction, text)`` to the cache."""
+    """Write the named graph of each ``(chunk key, extraction, text)`` to the cache.
+
+    The tasks reach forked workers with the process, and each is then named by its index:
+    pickling the extractions and texts to the workers cost a quarter of the work itself.
+    """
     workers = worker_count(config, len(tasks))
     if workers == 1:
-        _init_chunks(minter, minter.base, cache_folder)
+        _init_chunks(minter, minter.base, cache_folder, tasks)
         for i, task in enumerate(tasks):
             progress(i, len(tasks))
             _chunk_one(task)
         return
-    with fork_pool(workers, _init_chunks, (minter, minter.base, cache_folder)) as pool:
-        for i, _ in enumerate(pool.map(_chunk_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
+    with fork_pool(workers, _init_chunks, (minter, minter.base, cache_folder, tasks)) as pool:
+        chunksize = max(1, min(16, len(tasks) // (workers * 8)))
+        for i, _ in enumerate(pool.map(_chunk_at, range(len(tasks)), chunksize=chunksize)):
             progress(i, len(tasks))

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
+LEMIRE = Path(__file__).resolve().parent / "data" / "lemire"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpora" / "lemire-blog"
 
@@ -33,6 +34,18 @@ def seeds_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds-build")
     result = build([SEEDS], out, Config())
     return out, result
+
+
+@pytest.fixture(scope="session")
+def lemire_build(tmp_path_factory):
+    """``kg build`` of the 13 pages of ``tests/data/lemire``, once per session (read-only)."""
+    from kg.config import Config
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("lemire-build")
+    result = build([LEMIRE], out, Config())
+    assert result.skipped == [] and result.documents == 13
+    return out
 
 
 @pytest.fixture

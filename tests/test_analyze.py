@@ -358,3 +358,149 @@ def test_an_empty_graph_gives_empty_projections_and_figures(tmp_path):
     assert stats["projections"]["references"]["nodes"] == 0 and stats["co_citation"] == []
     assert [p.name for p in write_report(a, stats, tmp_path)] == ["report.md"]
     assert len(write_views(a, stats, tmp_path / "views")) == 6
+
+
+# --- rows without a store: the same rows as the queries on a store --------------------------
+
+
+def store_rows(lines, names):
+    from kg.analyze.source import StoreSource
+
+    store = ox.Store()
+    store.load("".join(f"{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return {name: StoreSource(store).rows(name) for name in names}
+
+
+def assert_same_rows(lines, names):
+    """graph_rows gives each query's variables and rows (as a multiset, values typed) as a store does."""
+    from kg.analyze.source import graph_rows
+
+    found, expected = graph_rows(lines, names), store_rows(lines, names)
+    for name in names:
+        variables, rows = expected[name]
+        assert found[name]["vars"] == variables, name
+        assert sorted(map(repr, found[name]["rows"])) == sorted(repr(list(r)) for r in rows), name
+
+
+def test_rows_without_a_store_on_a_tiny_graph(tiny):
+    from kg.analyze.source import CORPUS_QUERIES, GRAPH_QUERIES
+    from kg.export import graphs_from_store
+
+    for lines in graphs_from_store(tiny).values():
+        assert_same_rows(lines, (*GRAPH_QUERIES, *CORPUS_QUERIES))
+
+
+D = "<https://t.example/d/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: What a graph may hold beyond what kg build writes: several values where the build writes
+#: one, optional parts missing, escapes, a date with a time zone, a literal that is no number.
+ODD = [
+    f"{D}p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://rdfs.org/sioc/types#BlogPost>",
+    f"{D}p> <https://kg.example/ontology#text> {D}p/text>",
+    f'{D}p> <https://kg.example/ontology#documentName> "p.html"',
+    f'{D}p> <http://purl.org/dc/terms/title> "Say \\"hi\\"\\tthere\\u0001 \\u00E9"',
+    f'{D}p> <http://purl.org/dc/terms/title> "Say"@EN',
+    f'{D}p> <http://purl.org/dc/terms/title> "Say"',
+    f'{D}p> <http://purl.org/dc/terms/date> "2012-08-24+00:00"^^<{XSD}date>',
+    f'{D}p> <http://purl.org/dc/terms/date> "2012-8-24"^^<{XSD}date>',
+    f"{D}p> <http://purl.org/dc/terms/creator> {D}ann>",
+    f"{D}p> <http://purl.org/dc/terms/creator> {D}bo%20b>",
+    f"{D}p> <http://purl.org/dc/terms/publisher> {D}acme>",
+    f"{D}c1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://rdfs.org/sioc/types#Comment>",
+    f"{D}c1> <http://rdfs.org/sioc/ns#has_container> {D}p>",
+    f'{D}c1> <https://kg.example/ontology#position> "007"^^<{XSD}nonNegativeInteger>',
+    f'{D}c1> <https://kg.example/ontology#position> "x"^^<{XSD}nonNegativeInteger>',
+    f"{D}c1> <https://kg.example/ontology#textSpan> {D}span1>",
+    f"{D}c1> <https://kg.example/ontology#textSpan> {D}span2>",
+    f'{D}span1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "3"^^<{XSD}integer>',
+    f'{D}span1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> "9"^^<{XSD}integer>',
+    f'{D}span2> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "4"^^<{XSD}integer>',
+    f"{D}c2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://rdfs.org/sioc/types#Comment>",
+    f"{D}c2> <http://rdfs.org/sioc/ns#has_container> {D}p>",
+    f"{D}c2> <http://rdfs.org/sioc/ns#has_container> {D}q>",
+    f"{D}c2> <http://rdfs.org/sioc/ns#reply_of> {D}c1>",
+    f"{D}cit1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/cito/Citation>",
+    f'{D}cit1> <https://kg.example/ontology#citationKind> "cites"',
+    f"{D}cit1> <http://purl.org/spar/cito/hasCitingEntity> {D}c2>",
+    f"{D}cit1> <http://purl.org/spar/cito/hasCitedEntity> {D}w>",
+    f"{D}cit1> <https://kg.example/ontology#alsoCites> {D}ann>",
+    f"{D}cit1> <https://kg.example/ontology#alsoCites> {D}acme>",
+    f"{D}cit1> <https://kg.example/ontology#evidence> {D}span1>",
+    f"{D}cit1> <https://kg.example/ontology#evidence> {D}s1>",
+    f"{D}cit2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/spar/cito/Citation>",
+    f'{D}cit2> <https://kg.example/ontology#citationKind> "links_to"',
+    f'{D}cit2> <http://purl.org/spar/cito/hasCitingEntity> "a literal"',
+    f"{D}cit2> <http://purl.org/spar/cito/hasCitedEntity> {D}p>",
+    f"{D}s1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Sentence>",
+    f"{D}s1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {D}p/text>",
+    f'{D}s1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "0"^^<{XSD}nonNegativeInteger>',
+    f'{D}s1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> "One.\\nTwo."',
+    f"{D}s1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#sentence> {D}s1>",
+    f"{D}s1> <http://www.w3.org/2005/11/its/rdf#taIdentRef> {D}ann>",
+    f"{D}span1> <http://www.w3.org/2005/11/its/rdf#taIdentRef> {D}ann>",
+    f"{D}span1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#sentence> {D}s1>",
+    f"{D}span1> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {D}p/text>",
+    f"{D}w> <http://purl.org/dc/terms/creator> {D}ann>",
+    f"{D}m> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/org#Membership>",
+    f"{D}ann> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://xmlns.com/foaf/0.1/Person>",
+    f'{D}ann> <http://www.w3.org/2000/01/rdf-schema#label> "Ann"',
+    f'{D}ann> <http://www.w3.org/2000/01/rdf-schema#label> "Annie"',
+    f'{D}ann> <http://www.w3.org/2004/02/skos/core#altLabel> "A."',
+    f"{D}acme> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://xmlns.com/foaf/0.1/Organization>",
+    f"{D}acme> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://xmlns.com/foaf/0.1/Person>",
+    f'{D}acme> <http://www.w3.org/2000/01/rdf-schema#label> "Acme"',
+]
+
+
+def test_rows_without_a_store_on_an_odd_graph():
+    from kg.analyze.source import CORPUS_QUERIES, GRAPH_QUERIES
+
+    assert_same_rows(sorted(ODD), (*GRAPH_QUERIES, *CORPUS_QUERIES))
+
+
+def cached_graphs(out):
+    """Each named graph of a build, from its cache: the N-Triples lines and the rows kept."""
+    import json
+
+    from kg.cache import Cache
+
+    cache = Cache(out / ".cache")
+    for graph, nq in cache.load_manifest()["graphs"].items():
+        tail = f" <{graph}> .\n"
+        data = (cache.rdf_dir / nq).read_text(encoding="utf-8")
+        assert all(line.endswith(tail) for line in data.splitlines(keepends=True))
+        lines = [line[: -len(tail)] for line in data.splitlines(keepends=True)]
+        yield graph, lines, json.loads((cache.rdf_dir / nq).with_suffix(".rows").read_bytes())
+
+
+@pytest.mark.parametrize("build", ["seeds_build", "lemire_build"])
+def test_rows_without_a_store_on_built_graphs(request, build):
+    from kg.analyze.source import CORPUS_QUERIES, GRAPH_QUERIES, graph_rows
+
+    out = request.getfixturevalue(build)
+    out = out[0] if isinstance(out, tuple) else out
+    for graph, lines, kept in cached_graphs(out):
+        names = CORPUS_QUERIES if graph.endswith("/graph/corpus") else GRAPH_QUERIES
+        assert_same_rows(lines, names)
+        assert graph_rows(lines, names) == kept
+
+
+@pytest.mark.parametrize("build", ["seeds_build", "lemire_build"])
+def test_the_analysis_does_not_depend_on_the_order_of_the_rows(request, build):
+    """The rows of a graph come in one order from graph_rows, in another from a store."""
+    import json
+    import random
+
+    from kg.analyze.source import RowsSource
+
+    out = request.getfixturevalue(build)
+    out = out[0] if isinstance(out, tuple) else out
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    parts = [rows for _, _, rows in cached_graphs(out)]
+    shuffle = random.Random(7).shuffle
+    for reorder in (list.reverse, shuffle):
+        for part in parts:
+            for table in part.values():
+                reorder(table["rows"])
+        reordered = analyze(RowsSource(parts)).to_stats(documents=stats["documents"], skipped=stats["skipped"])
+        assert reordered == stats

@@ -124,3 +124,50 @@ def test_a_hostile_json_cache_still_gives_valid_rdf():
     ex = Extraction.from_json(data)
     for fmt in ("ttl", "trig", "nt", "nq", "jsonld"):
         assert check_rdf(to_rdf(graph_of(ex), fmt, BASE), fmt) > 50
+
+
+def pyoxigraph_turtle(lines: list[str]) -> bytes:
+    """The Turtle body pyoxigraph writes for N-Triples lines (what turtle_body must give)."""
+    from kg.export import prefixes_for
+
+    nt = "".join(f"{t} .\n" for t in lines).encode("utf-8")
+    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes_for(BASE))
+    return b"".join(line for line in data.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+
+
+#: Local parts of IRIs under a prefix that exercise each rule of Turtle's prefixed names.
+LOCAL_NAMES = ["a", "-a", ".a", "a.", "..", ".", "-", "a.b", "_a", "0a", ":a", "a:b", "\u00b7a", "a\u00b7", "\u0300a",
+               "a\u0300", "\u203fa", "a\u203f", "é", "\u00d7", "\u00f7a", "\u037e", "\u2070", "\u218f\u2190", "~a",
+               "a%20b", "%41", "a/b#c=d,e;f", "!$&'()*+", "?q@x", "", "a b", "\ufffd", "\U00010000", "\U000efffd",
+               "\u3000", "\u3001", "\ufdd0", "x\u200c\u200d"]
+LITERALS = ['"plain"', literal("tab\tnew\nline\rcr\bback\fform \x00\x07\x0b\x0e\x1f\x7f \"q\" \\ é 💥"),
+            '"3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>', '"2012-08-24"^^<http://www.w3.org/2001/XMLSchema#date>',
+            '"-3"^^<http://www.w3.org/2001/XMLSchema#integer>', '"3x"^^<http://www.w3.org/2001/XMLSchema#integer>',
+            '"1.5"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"1."^^<http://www.w3.org/2001/XMLSchema#decimal>',
+            '"1e5"^^<http://www.w3.org/2001/XMLSchema#double>', '".5E-3"^^<http://www.w3.org/2001/XMLSchema#double>',
+            '"1.5"^^<http://www.w3.org/2001/XMLSchema#double>', '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+            '"1"^^<http://www.w3.org/2001/XMLSchema#boolean>', '"x"^^<https://kg.example/ontology#odd>',
+            '"x"^^<https://kg.example/other/type>']
+
+
+def test_turtle_written_line_by_line_is_pyoxigraphs():
+    from kg.export import turtle_body
+
+    p = "<http://purl.org/dc/terms/title>"
+    lines = sorted({f"{iri(BASE + 'post/' + name)} {p} {iri(BASE + 'concept/' + name)}" for name in LOCAL_NAMES}
+                   | {f"{iri(BASE + 'post/x')} {p} {o}" for o in LITERALS}
+                   | {f"{iri(BASE + 'post/x')} <https://kg.example/ontology#{n}> <urn:x>" for n in ("a.", "b", "-c")})
+    assert turtle_body(lines, BASE) == pyoxigraph_turtle(lines)
+    hostile = replace(extraction(), title='Zoë "</script>" \\ \u202e 💥\n\x01', url="https://x.example/a.b-c/?q=1&r=(2)#f.")
+    for ex in (extraction(), hostile):
+        for lines in graph_of(ex).values():
+            assert turtle_body(lines, BASE) == pyoxigraph_turtle(lines)
+
+
+@pytest.mark.parametrize("odd", ['"A"@en-GB', "_:b1", '"\\u0041"', '"\\t"^^<http://www.w3.org/2001/XMLSchema#string>'])
+def test_turtle_of_terms_kg_build_never_writes_is_left_to_pyoxigraph(odd):
+    from kg.export import turtle_body
+
+    lines = [f"<{BASE}post/a> <http://purl.org/dc/terms/title> {odd}", f"<{BASE}post/b> <http://purl.org/dc/terms/title> \"b\""]
+    assert turtle_body(lines, BASE) == pyoxigraph_turtle(lines)

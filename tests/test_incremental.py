@@ -111,3 +111,25 @@ def test_worker_processes_give_the_bytes_of_one_process(seeds_copy, tmp_path, mo
     assert one.extracted == two.extracted == 5
     for name in ("kg.ttl", "kg.trig", "stats.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
+    """The data files of an entry are written in place; its .json, written last, makes it
+    readable. Rewriting an entry leaves another folder's hard link to a file alone."""
+    import os
+
+    from kg.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    parts = (b"nq\n", b"ttl\n", b"trig\n", b"{}")
+    assert cache.load_chunk("k") is None
+    chunk = cache.save_chunk("k", "https://kg.example/graph/a", 1, *parts)
+    assert cache.load_chunk("k") == chunk and chunk.nquads.read_bytes() == b"nq\n"
+    other = tmp_path / "other.nq"
+    os.link(chunk.nquads, other)  # a copy of the cache made with hard links
+    chunk.turtle.unlink()  # a file lost: the entry reads as missing
+    assert cache.load_chunk("k") is None
+    cache.save_chunk("k", "https://kg.example/graph/a", 1, b"new\n", *parts[1:])
+    assert cache.load_chunk("k").nquads.read_bytes() == b"new\n" and other.read_bytes() == b"nq\n"
+    cache.chunk_paths("k")[-1].unlink()  # a build killed before the .json: the data alone reads as missing
+    assert cache.load_chunk("k") is None

@@ -118,17 +118,6 @@ def expected_threads(pages: dict[str, etree._Element]) -> dict[str, tuple[int, i
     return out
 
 
-@pytest.fixture(scope="module")
-def lemire_build(tmp_path_factory):
-    from kg.config import Config
-    from kg.pipeline import build
-
-    out = tmp_path_factory.mktemp("lemire-build")
-    result = build([LEMIRE], out, Config())
-    assert result.skipped == [] and result.documents == 13
-    return out
-
-
 def test_the_sample_graph_conforms_to_the_shapes(lemire_build):
     from kg.validate import validate_graph
 

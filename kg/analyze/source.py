@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.analyze import sparql
+from kg.analyze import ntriples, sparql
 from kg.store import plain, query
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,10 @@ class RowsSource:
         return self.tables.get(name, ([], []))
 
 
-def graph_rows(nquads: bytes, names: Iterable[str] = GRAPH_QUERIES) -> dict[str, dict[str, Any]]:
-    """The rows one named graph (as N-Quads) gives for each query, JSON-ready."""
-    store = ox.Store()
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    source = StoreSource(store)
-    out = {}
-    for name in names:
-        variables, rows = source.rows(name)
-        out[name] = {"vars": variables, "rows": [list(r) for r in rows]}
-    return out
+def graph_rows(triples: Iterable[str], names: Iterable[str] = GRAPH_QUERIES) -> dict[str, dict[str, Any]]:
+    """The rows one named graph, given as N-Triples lines without the final dot, gives
+    for each query, JSON-ready (computed without a store: :mod:`kg.analyze.ntriples`)."""
+    return ntriples.graph_rows(triples, names)
 
 
 def dumps(rows: Mapping[str, Any]) -> bytes:
