@@ -173,8 +173,10 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en", wordlist="best")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def word_frequency(word: str) -> float:
-    """Zipf frequency of a word in general English (0 = unseen, 7 = 'the').
+    """Zipf frequency of a word in general English (0 = unseen, 7 = 'the'); memoised, as
+    the rules ask it of the same words over and over.
 
     >>> word_frequency("the"), word_frequency("Xobni")
     (7.73, 0.0)

@@ -344,14 +344,18 @@ def concept_key(name: str) -> str:
     >>> concept_key("digital tribes") == concept_key("Digital Tribe")
     True
     """
-    words = normalise(name).split()
-    out = []
-    for w in words:
-        if len(w) > 3 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        w = re.sub(r"(.)\1", r"\1", w)  # guerrilla / guerilla, modelling / modeling
-        w = w.replace("isation", "ization").replace("ise", "ize") if len(w) > 6 else w
-        out.append(w)
-    return " ".join(out)
+    return " ".join(map(_fold_word, normalise(name).split()))
+
+
+_DOUBLED = re.compile(r"(.)\1")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fold_word(w: str) -> str:
+    """One word of :func:`concept_key` (memoised apart: phrases differ, their words recur)."""
+    if len(w) > 3 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    w = _DOUBLED.sub(r"\1", w)  # guerrilla / guerilla, modelling / modeling
+    return w.replace("isation", "ization").replace("ise", "ize") if len(w) > 6 else w
