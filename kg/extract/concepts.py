@@ -42,7 +42,7 @@ _ENUMERATION = re.compile(
 _TOO_GENERAL = {"it", "thing", "things", "stuff", "way", "people", "time", "lot", "today", "work"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     key: str
     forms: dict[str, int] = field(default_factory=dict)
@@ -56,6 +56,10 @@ class _Candidate:
     listed: bool = False
     capitalised: bool = False
     role: bool = False
+    words: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = self.key.split()
 
     def add(self, form: str, span: Span) -> None:
         if span in self.spans:
@@ -67,11 +71,6 @@ class _Candidate:
     def count(self) -> int:
         return len(self.spans)
 
-    @functools.cached_property
-    def words(self) -> list[str]:
-        return self.key.split()
-
-    @functools.cached_property
     def surface_words(self) -> list[str]:
         """The words of the most frequent surface form (the key folds spelling)."""
         best = max(sorted(self.forms), key=lambda f: self.forms[f])
@@ -128,15 +127,30 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             add(surface, s, label=entry.label, iri=entry.iri)
             redirect[concept_key(surface)] = concept_key(entry.label)
 
+    # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
     for span in ctx.doc.spans["phrases"]:
         s = Span(span.start_char, span.end_char)
         if blocked(s):
             continue
-        where = (ctx.part_of(s.start)[0], ctx.block_kind(s.start) == "heading")
-        for form, sub in _sub_phrases(text[s.start:s.end], s, stop, where[0] == "title"):
-            parts = form.split()
-            capitalised = len(parts) > 1 and all(w[:1].isupper() for w in parts) and ctx.sentence_of(sub.start).start != sub.start
-            add(form, sub, where=where, capitalised=capitalised)
+        part = ctx.part_of(s.start)[0]
+        if part == "other":
+            continue
+        in_title = part == "title"
+        heading = ctx.block_kind(s.start) == "heading"
+        for start, end, form, title_case in _sub_phrases(text[s.start:s.end], in_title):
+            key = concept_key(form)
+            key = redirect.get(key, key)
+            if len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
+                continue
+            sub = Span(s.start + start, s.start + end)
+            cand = candidates.get(key)
+            if cand is None:
+                cand = candidates[key] = _Candidate(key)
+            cand.add(form, sub)
+            cand.in_title |= in_title
+            cand.in_heading |= heading
+            if title_case and ctx.sentence_of(sub.start).start != sub.start:
+                cand.capitalised = True
 
     for span in ctx.doc.spans["names"]:
         if span.label_ == "HASHTAG":
@@ -188,9 +202,11 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                     key=lambda x: (-x[0], x[1].key))
     chosen: list[_Candidate] = []
     covered: list[Intervals] = []
+    chosen_spans: list[Span] = []
+    anywhere = Intervals([])  # every chosen mention: a span outside it lies inside no chosen one
     for _, cand in scored:
         # A candidate whose every mention lies inside a chosen one adds nothing.
-        if any(all(c.contains(sp) for sp in cand.spans) for c in covered):
+        if anywhere.contains(next(iter(cand.spans))) and any(all(c.contains(sp) for sp in cand.spans) for c in covered):
             continue
         # A phrase inside a chosen longer one ("resilience" in "digital resilience") is a
         # variant of it, not another concept.
@@ -203,14 +219,26 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
         if len(chosen) < limit:
             chosen.append(cand)
             covered.append(Intervals(list(cand.spans)))
+            chosen_spans += cand.spans
+            anywhere = Intervals(chosen_spans)
     return [_entity(c) for c in chosen]
 
 
-def _sub_phrases(phrase: str, span: Span, stop: frozenset[str], in_title: bool) -> list[tuple[str, Span]]:
+@functools.lru_cache(maxsize=1 << 16)
+def _sub_phrases(phrase: str, in_title: bool) -> tuple[tuple[int, int, str, bool], ...]:
     """A run of content words and its sub-phrases of two or more words, edges trimmed of
     words that cannot end a term. A lone word counts only when it could be a term on its
     own: rare in general English, hyphenated, or in the title (common words alone never
-    score, so they are not counted)."""
+    score, so they are not counted).
+
+    Each sub-phrase is ``(start, end, form, title_case)``: its offsets in ``phrase``, its
+    text with whitespace folded, and whether it has several words, all capitalised. A pure
+    function of the phrase, memoised: the same phrases recur across a corpus.
+
+    >>> _sub_phrases("the Digital Tribe", False)
+    ((4, 17, 'Digital Tribe', True),)
+    """
+    stop = _stop_words()
     words = phrase.split(" ")
     n = len(words)
     offsets = []
@@ -231,8 +259,12 @@ def _sub_phrases(phrase: str, span: Span, stop: frozenset[str], in_title: bool) 
             elif not last or _stop(last, stop) or last.endswith(("ed", "ly")):
                 continue
             start, end = offsets[i], offsets[j - 1] + len(last)
-            out.append((phrase[start:end], Span(span.start + start, span.start + end)))
-    return out
+            form = phrase[start:end]
+            if "  " in form or "\n" in form or "\u00a0" in form:
+                form = " ".join(form.split())
+            parts = form.split()
+            out.append((start, end, form, len(parts) > 1 and all(w[:1].isupper() for w in parts)))
+    return tuple(out)
 
 
 @functools.cache
@@ -253,18 +285,30 @@ def _longer_counts(candidates: dict[str, _Candidate]) -> dict[str, list[int]]:
     """For each phrase, the counts of the longer candidates that contain it."""
     index: dict[str, list[int]] = {}
     for c in candidates.values():
-        w = c.words
-        n = len(w)
-        subs = {" ".join(w[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n}
-        for sub in subs:
-            index.setdefault(sub, []).append(c.count)
+        if len(c.words) > 1:
+            count = c.count
+            for sub in _shorter_phrases(c.key):
+                index.setdefault(sub, []).append(count)
     return index
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shorter_phrases(key: str) -> tuple[str, ...]:
+    """The distinct phrases of consecutive words inside ``key``, shorter than it.
+
+    >>> _shorter_phrases("a b a")
+    ('a', 'a b', 'b', 'b a')
+    """
+    w = key.split()
+    n = len(w)
+    return tuple(dict.fromkeys(" ".join(w[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n))
 
 
 def _score(cand: _Candidate, longer: list[int]) -> float:
     words = cand.words
+    surface_words = cand.surface_words()
     # An acronym matched for a longer label ("PC" for "personal computer") is one word.
-    n = min(len(words), len(cand.surface_words))
+    n = min(len(words), len(surface_words))
     if cand.key in _document_types() or cand.role:
         return 0.0  # document types and roles (CIO, end users) are not ideas
     count = cand.count
@@ -275,7 +319,7 @@ def _score(cand: _Candidate, longer: list[int]) -> float:
     structural = cand.in_title or cand.in_heading or cand.quoted or cand.hashtag or cand.listed
     if independent <= 0 and not (lexicon or structural):
         return 0.0
-    rarity = _rarity(cand.surface_words)
+    rarity = _rarity(surface_words)
     score = math.log2(1 + n) * max(independent, 0.5) * (1 + rarity / 3)
     if lexicon:
         score += (2.5 if n > 1 or rarity >= 2.0 else 1.0) * (1.0 if count >= 2 else 0.5)
@@ -336,6 +380,8 @@ def _variant_of(cand: _Candidate, chosen: _Candidate) -> bool:
     """Whether ``cand`` is a variant of an already chosen concept: a phrase inside it
     ("resilience" in "digital resilience"), or a longer phrase around it that is not a
     heading of its own ("Social CRM Revolution" around "Social CRM")."""
+    if cand.key not in chosen.key and chosen.key not in cand.key:
+        return False  # neither key inside the other: neither word list is
     if cand.lexicon_iri and cand.lexicon_iri != chosen.lexicon_iri:
         return False
     if _contains(chosen.words, cand.words):

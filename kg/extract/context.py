@@ -8,6 +8,7 @@ comment) and block it belongs to, and gives the token table the rules scan.
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,6 +36,9 @@ def mask(text: str, spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
+_START_END = operator.attrgetter("start", "end")
+
+
 class Intervals:
     """A set of spans, merged, that answers "does this span overlap any?" by bisection.
 
@@ -47,7 +51,7 @@ class Intervals:
     def __init__(self, spans: list[Span]):
         starts: list[int] = []
         ends: list[int] = []
-        for span in sorted(spans):
+        for span in sorted(spans, key=_START_END):  # as Span's own order, without its __lt__ calls
             if starts and span.start < ends[-1]:
                 ends[-1] = max(ends[-1], span.end)
             else:
