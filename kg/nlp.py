@@ -1,15 +1,19 @@
 """The spaCy pipeline: ``make_nlp()`` and every component it registers.
 
-Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and these span groups
-(each span's label says what kind of candidate it is):
+Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and, read with
+:func:`found`, these groups of candidates (each one's label says what kind it is):
 
-``lexicon``  ORG / PRODUCT / CONCEPT matches of the lexicons in ``ontology/`` (``kb_id_``
+``lexicon``  ORG / PRODUCT / CONCEPT matches of the lexicons in ``ontology/`` (``kb_id``
              holds the lexicon entry's IRI);
 ``names``    capitalised token runs: PERSON, ORG, FIRST (a lone given name), BRAND
              (CamelCase), ACRONYM, HASHTAG or NAME (a proper noun of unknown kind);
 ``quotes``   the inside of quotation marks;
 ``phrases``  candidate key phrases (runs of content words);
 ``model``    PERSON / ORG entities of a trained pipeline, when one is named.
+
+A candidate is a plain :class:`Found` tuple rather than a spaCy ``Span`` in a span group:
+a ``Span`` costs a few Python objects each time it is made and each time it is read back,
+and a long page has tens of thousands of candidates.
 
 The default pipeline is ``spacy.blank("en")`` plus these components; nothing is
 downloaded. Components are registered when this module is imported, and read their
@@ -23,7 +27,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import spacy
@@ -32,7 +36,6 @@ from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
 from spacy.tokenizer import Tokenizer
 from spacy.util import filter_spans
 
@@ -115,7 +118,30 @@ def _lighten_tokenizer(nlp: Language) -> None:
     nlp.vocab.lex_attr_getters = {LOWER: nlp.vocab.lex_attr_getters[LOWER]}
 
 
-# --- token table ------------------------------------------------------------------------
+# --- token table and candidates --------------------------------------------------------
+
+
+class Found(NamedTuple):
+    """A candidate found by a component: tokens ``[start, end)`` of the doc, characters
+    ``[start_char, end_char)`` (from the first token's start to the last token's end, as
+    a spaCy ``Span``), its label and, for a lexicon match, the entry's IRI."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    kb_id: str = ""
+
+
+def found(doc: Doc, group: str) -> list[Found]:
+    """The candidates a component found in ``group``, in text order (none when no
+    component of the pipeline fills that group)."""
+    return doc.user_data.get("kg_found", {}).get(group, [])
+
+
+def _keep(doc: Doc, group: str, candidates: list[Found]) -> None:
+    doc.user_data.setdefault("kg_found", {})[group] = candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +153,12 @@ class Tokens:
     words: list[str]
     starts: list[int]
     space_after: list[bool]
+
+    def found(self, start: int, end: int, label: str, kb_id: str = "") -> Found:
+        """A candidate over tokens ``[start, end)``."""
+        start_char = self.starts[start] if start < len(self.starts) else len(self.text)
+        end_char = self.starts[end - 1] + len(self.words[end - 1]) if end > start else start_char
+        return Found(start, end, start_char, end_char, label, kb_id)
 
 
 def tokens(doc: Doc) -> Tokens:
@@ -210,16 +242,14 @@ class LexiconMatcher:
                 self.lower.add(label, [tokenizer(x.lower()) for x in labels])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        table = tokens(doc)
+        by_label: dict[str, list[Found]] = {}
         for matcher in (self.exact, self.lower):
             for key, start, end in matcher(doc):
                 label, iri = doc.vocab.strings[key].split("|", 1)
-                spans.append(SpacySpan(doc, start, end, label=label, kb_id=iri))
-        by_label: dict[str, list[SpacySpan]] = {}
-        for span in spans:
-            by_label.setdefault(span.label_, []).append(span)
-        kept = [s for group in by_label.values() for s in filter_spans(group)]
-        doc.spans["lexicon"] = sorted(kept, key=lambda s: (s.start, s.end, s.label_))
+                by_label.setdefault(label, []).append(table.found(start, end, label, iri))
+        kept = [s for group in by_label.values() for s in filter_spans(group)]  # reads .start and .end only
+        _keep(doc, "lexicon", sorted(kept, key=lambda s: (s.start, s.end, s.label)))
         return doc
 
 
@@ -278,12 +308,12 @@ class NameFinder:
         words, spaces = table.words, table.space_after
         starts = sentence_starts(doc)
         n = len(words)
-        spans: list[SpacySpan] = []
+        spans: list[Found] = []
         i = 0
         while i < n:
             w = words[i]
             if w == "#" and i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
-                spans.append(SpacySpan(doc, i, i + 2, label="HASHTAG"))
+                spans.append(table.found(i, i + 2, "HASHTAG"))
                 i += 2
                 continue
             if not self._can_start(w):
@@ -304,9 +334,9 @@ class NameFinder:
                 else:
                     break
             for start, end, label in self._classify(words, starts, i, j):
-                spans.append(SpacySpan(doc, start, end, label=label))
+                spans.append(table.found(start, end, label))
             i = j
-        doc.spans["names"] = spans
+        _keep(doc, "names", spans)
         return doc
 
     def _can_start(self, word: str) -> bool:
@@ -367,13 +397,13 @@ def find_quotes(doc: Doc) -> Doc:
     A closing single quote must not be an apostrophe (``IT’s``): it is followed by a space,
     punctuation or the end of the text.
     """
-    text = tokens(doc).text
-    spans: list[SpacySpan] = []
-    for open_pos, close_pos in _quote_pairs(text):
+    table = tokens(doc)
+    spans: list[Found] = []
+    for open_pos, close_pos in _quote_pairs(table.text):
         span = doc.char_span(open_pos + 1, close_pos, alignment_mode="expand")
         if span is not None and len(span) > 0:
-            spans.append(SpacySpan(doc, span.start, span.end, label="QUOTE"))
-    doc.spans["quotes"] = spans
+            spans.append(table.found(span.start, span.end, "QUOTE"))
+    _keep(doc, "quotes", spans)
     return doc
 
 
@@ -461,7 +491,7 @@ class PhraseFinder:
         words, spaces = table.words, table.space_after
         content = [self._content(w) for w in words]
         n = len(words)
-        spans: list[SpacySpan] = []
+        spans: list[Found] = []
         i = 0
         while i < n:
             if not content[i] or words[i][0] == "#":
@@ -486,11 +516,11 @@ class PhraseFinder:
                 else:
                     break
             if j > i:
-                spans.append(SpacySpan(doc, i, j, label="PHRASE"))
+                spans.append(table.found(i, j, "PHRASE"))
                 i = j
             else:
                 i += 1
-        doc.spans["phrases"] = spans
+        _keep(doc, "phrases", spans)
         return doc
 
 
@@ -516,12 +546,13 @@ class ModelNer:
 
     def __call__(self, doc: Doc) -> Doc:
         other = self.nlp(doc.text)
+        table = tokens(doc)
         spans = []
         for ent in other.ents:
             if ent.label_ not in ("PERSON", "ORG"):
                 continue
-            span = doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="contract")
+            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="contract")
             if span is not None:
-                spans.append(span)
-        doc.spans["model"] = spans
+                spans.append(table.found(span.start, span.end, ent.label_))
+        _keep(doc, "model", spans)
         return doc

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import PIPELINE, is_acronym, is_camel_case
+from kg.nlp import PIPELINE, found, is_acronym, is_camel_case
 
 
 def spans(doc, group):
-    return [(s.text, s.label_) for s in doc.spans[group]]
+    return [(doc.text[s.start_char:s.end_char], s.label) for s in found(doc, group)]
 
 
 def test_default_pipeline_is_blank_english_plus_own_components(nlp):
@@ -55,15 +55,24 @@ def test_sentence_initial_common_words_and_idioms_are_not_persons(nlp):
 
 def test_quotes_skip_apostrophes(nlp):
     doc = nlp("He wrote “What is IT’s role” and ‘the medium is the message’ – it’s Bob’s view.")
-    assert [s.text for s in doc.spans["quotes"]] == ["What is IT’s role", "the medium is the message"]
+    assert [text for text, _ in spans(doc, "quotes")] == ["What is IT’s role", "the medium is the message"]
 
 
 def test_phrases_are_content_word_runs(nlp):
     doc = nlp("The socialization of IT, knowledge workers and plug-and-play components matter.")
-    phrases = [s.text for s in doc.spans["phrases"]]
+    phrases = [text for text, _ in spans(doc, "phrases")]
     assert "socialization of IT" in phrases
     assert "knowledge workers" in phrases
     assert "plug-and-play components matter" in phrases
+
+
+def test_candidates_have_the_bounds_of_spacy_spans(nlp):
+    doc = nlp("Mr. Wladawsky-Berger wrote “What is IT’s role” on #SMCongress, with ITIL and plug-and-play gear.")
+    for group in ("lexicon", "names", "quotes", "phrases"):
+        assert found(doc, group)
+        for s in found(doc, group):
+            span = doc[s.start:s.end]
+            assert (s.start_char, s.end_char) == (span.start_char, span.end_char)
 
 
 def test_word_shape_helpers():

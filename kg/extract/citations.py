@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from kg.extract.context import Context
 from kg.lexicon import cues
 from kg.model import Citation, CommentRecord, Entity, Span
+from kg.nlp import found
 
 _WORD_RE_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -100,7 +101,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         lo, hi = bisect.bisect_left(ref_starts, start), bisect.bisect_right(ref_starts, end)
         return refs[lo:hi]
 
-    quotes = [(s.start_char, s.end_char) for s in ctx.doc.spans["quotes"]]
+    quotes = [(s.start_char, s.end_char) for s in found(ctx.doc, "quotes")]
     title_cues = _phrase_pattern(c["title_cues"])
 
     # 1. quoted titles after a cue

@@ -26,6 +26,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from kg.extract.context import Context, Intervals
 from kg.lexicon import cues, entry_by_iri, word_frequency
 from kg.model import Entity, Span
+from kg.nlp import found
 from kg.resolve import concept_key
 
 _LEADING = re.compile(
@@ -117,10 +118,10 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             if value:
                 setattr(cand, flag, True)
 
-    for span in ctx.doc.spans["lexicon"]:
-        if span.label_ != "CONCEPT":
+    for span in found(ctx.doc, "lexicon"):
+        if span.label != "CONCEPT":
             continue
-        entry = lexicon.get(span.kb_id_)
+        entry = lexicon.get(span.kb_id)
         s = Span(span.start_char, span.end_char)
         if entry is not None and not blocked(s):
             surface = text[s.start:s.end]
@@ -128,7 +129,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             redirect[concept_key(surface)] = concept_key(entry.label)
 
     # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
-    for span in ctx.doc.spans["phrases"]:
+    for span in found(ctx.doc, "phrases"):
         s = Span(span.start_char, span.end_char)
         if blocked(s):
             continue
@@ -152,8 +153,8 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             if title_case and ctx.sentence_of(sub.start).start != sub.start:
                 cand.capitalised = True
 
-    for span in ctx.doc.spans["names"]:
-        if span.label_ == "HASHTAG":
+    for span in found(ctx.doc, "names"):
+        if span.label == "HASHTAG":
             s = Span(span.start_char, span.end_char)
             tag = text[s.start:s.end]
             split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", tag.lstrip("#"))
@@ -170,7 +171,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                 start = block.span.start + heading.find(form)
                 add(form, Span(start, start + len(form)))
 
-    for qspan in ctx.doc.spans["quotes"]:
+    for qspan in found(ctx.doc, "quotes"):
         inner = text[qspan.start_char:qspan.end_char].strip()
         s = Span(qspan.start_char, qspan.start_char + len(inner))
         content = [w for w in re.findall(r"[\w'-]+", inner) if not _stop(w, stop) and len(w) > 2]

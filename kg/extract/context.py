@@ -81,10 +81,10 @@ class Context:
 
     @cached_property
     def sentences(self) -> list[Span]:
-        from kg.nlp import sentence_starts, tokens
+        from kg.nlp import tokens
 
         starts = tokens(self.doc).starts
-        flags = sentence_starts(self.doc)
+        flags = self.token_starts_sentence
         bounds = [starts[i] for i, flag in enumerate(flags) if flag or i == 0] + [len(self.text)]
         out = []
         for start, end in zip(bounds, bounds[1:]):
@@ -156,6 +156,20 @@ class Context:
         from kg.nlp import tokens
 
         return tokens(self.doc).words
+
+    @cached_property
+    def doc_text(self) -> str:
+        """The text the pipeline read: the post's, with its boilerplate blanked out."""
+        from kg.nlp import tokens
+
+        return tokens(self.doc).text
+
+    @cached_property
+    def token_starts_sentence(self) -> list[bool]:
+        """Whether each token starts a sentence."""
+        from kg.nlp import sentence_starts
+
+        return sentence_starts(self.doc)
 
     @cached_property
     def token_starts(self) -> list[int]:
