@@ -79,18 +79,19 @@ def make_nlp(model: str | None = None) -> Language:
 
 
 class _Tokenizer(Tokenizer):
-    """spaCy's tokenizer with its prefix and suffix look-ups memoised by string.
+    """spaCy's tokenizer with its prefix, suffix and infix look-ups memoised by string.
 
     The affix rules are regular expressions that spaCy searches again for every piece of
     text its own cache misses, and it stops caching a document's pieces after the
-    document's first special case (``don't``, ``e.g.``). The same string always gets the
-    same answer (a length), so remembering it changes no token.
+    document's first special case (a line break, ``don't``, ``e.g.``). The same string
+    always gets the same answer, so remembering it changes no token.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
         # Set before spaCy's constructor, which already looks affixes up for its special cases.
         self._prefix_length = functools.lru_cache(maxsize=1 << 16)(functools.partial(Tokenizer.find_prefix, self))
         self._suffix_length = functools.lru_cache(maxsize=1 << 16)(functools.partial(Tokenizer.find_suffix, self))
+        self._infixes = functools.lru_cache(maxsize=1 << 16)(lambda string: tuple(Tokenizer.find_infix(self, string)))
         super().__init__(*args, **kwargs)
 
     def find_prefix(self, string: str) -> int:
@@ -98,6 +99,9 @@ class _Tokenizer(Tokenizer):
 
     def find_suffix(self, string: str) -> int:
         return self._suffix_length(string)
+
+    def find_infix(self, string: str) -> list[re.Match[str]]:
+        return list(self._infixes(string))
 
 
 def _lighten_tokenizer(nlp: Language) -> None:
