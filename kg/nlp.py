@@ -190,6 +190,17 @@ _PUNCT = frozenset({"!", ".", "?", "...", "…", "‼", "⁇", "⁈", "⁉", "�
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]", "}", "»"})
 
 
+_SPACE, _BREAK, _END, _CLOSER = 1, 2, 4, 8
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_kind(word: str) -> int:
+    """What a token means to :func:`sentences`, as bits: whitespace, holds a line break,
+    ends a sentence, closes one."""
+    return ((_SPACE if word.isspace() else 0) | (_BREAK if "\n" in word else 0)
+            | (_END if word in _PUNCT else 0) | (_CLOSER if word in _CLOSERS else 0))
+
+
 @Language.component("kg_sentences")
 def sentences(doc: Doc) -> Doc:
     """A sentencizer: a sentence ends after ``.``, ``!``, ``?`` (and closing quotes or
@@ -198,21 +209,21 @@ def sentences(doc: Doc) -> Doc:
 
     spaCy's own ``sentencizer`` follows the same punctuation rule, reading each token as a
     Python object; this one reads the token table once, several times faster."""
-    words = tokens(doc).words
-    n = len(words)
+    kinds = list(map(_word_kind, tokens(doc).words))
+    n = len(kinds)
     starts = np.full(n, _NOT_START, dtype="uint64")
     ended = newline = False
-    for i, word in enumerate(words):
-        if word.isspace():
-            newline = newline or "\n" in word
+    for i, kind in enumerate(kinds):
+        if kind & _SPACE:
+            newline = newline or kind & _BREAK
             continue
-        if i == 0 or newline or "\n" in words[i - 1]:
+        if i == 0 or newline or kinds[i - 1] & _BREAK:
             starts[i] = 1
             ended = newline = False
-        elif ended and word not in _CLOSERS and word not in _PUNCT:
+        elif ended and not kind & (_CLOSER | _END):
             starts[i] = 1
             ended = False
-        if word in _PUNCT:
+        if kind & _END:
             ended = True
     if n:
         doc.from_array([SENT_START], starts)
@@ -266,7 +277,7 @@ def make_name_finder(nlp: Language, name: str) -> NameFinder:
 
 
 def is_capitalised(word: str) -> bool:
-    return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
+    return bool(word) and word[0].isupper() and (word[0].isalpha() or any(c.isalpha() for c in word))
 
 
 def is_camel_case(word: str) -> bool:
@@ -303,6 +314,9 @@ class NameFinder:
         self.roles = c["role_words"]
         self.not_first = c["not_first_names"]
         self.first = first_names()
+        self._titles = {h.rstrip(".") for h in self.honorifics}
+        # 1: the word can start a name; 2: "#", which can start a hashtag
+        self._start_kind = functools.lru_cache(maxsize=1 << 16)(lambda w: 2 if w == "#" else int(self._can_start(w)))
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
@@ -314,14 +328,15 @@ class NameFinder:
         n = len(words)
         spans: list[Found] = []
         i = 0
-        while i < n:
-            w = words[i]
-            if w == "#" and i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
-                spans.append(table.found(i, i + 2, "HASHTAG"))
-                i += 2
+        # Only a "#" or a word that can start a name starts anything: go from one to the next.
+        for k, kind in enumerate(map(self._start_kind, words)):
+            if not kind or k < i:
                 continue
-            if not self._can_start(w):
-                i += 1
+            i = k
+            if kind == 2:
+                if i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
+                    spans.append(table.found(i, i + 2, "HASHTAG"))
+                    i += 2
                 continue
             j = i + 1
             while j < n and j - i < 6:
@@ -349,7 +364,7 @@ class NameFinder:
     def _classify(self, words: list[str], starts: list[bool], i: int, j: int) -> Iterable[tuple[int, int, str]]:
         """Label the run ``words[i:j]``; may trim it or split off a leading word."""
         first = words[i]
-        if first.lower().rstrip(".") in {h.rstrip(".") for h in self.honorifics}:
+        if first.lower().rstrip(".") in self._titles:
             if j > i + 1:
                 yield i, j, "PERSON"
             return
@@ -473,13 +488,7 @@ class PhraseFinder:
     def __init__(self, max_words: int):
         self.max_words = max_words
         self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ())) | verb_forms()
-        self._cache: dict[str, bool] = {}
-
-    def _content(self, word: str) -> bool:
-        known = self._cache.get(word)
-        if known is None:
-            known = self._cache[word] = self._is_content(word)
-        return known
+        self._content = functools.lru_cache(maxsize=1 << 16)(self._is_content)
 
     def _is_content(self, word: str) -> bool:
         if len(word) >= 2 and word.isupper() and word.isalpha():
@@ -493,14 +502,14 @@ class PhraseFinder:
     def __call__(self, doc: Doc) -> Doc:
         table = tokens(doc)
         words, spaces = table.words, table.space_after
-        content = [self._content(w) for w in words]
+        content = list(map(self._content, words))
         n = len(words)
         spans: list[Found] = []
         i = 0
-        while i < n:
-            if not content[i] or words[i][0] == "#":
-                i += 1
+        for k, is_content in enumerate(content):
+            if not is_content or k < i or words[k][0] == "#":
                 continue
+            i = k
             j, count = i, 0
             while j < n and count < self.max_words:
                 if content[j] and (j == i or spaces[j - 1]):
@@ -519,11 +528,8 @@ class PhraseFinder:
                     count += 2
                 else:
                     break
-            if j > i:
-                spans.append(table.found(i, j, "PHRASE"))
-                i = j
-            else:
-                i += 1
+            spans.append(table.found(i, j, "PHRASE"))  # j > i: words[i] is a content word
+            i = j
         _keep(doc, "phrases", spans)
         return doc
 

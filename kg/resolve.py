@@ -28,6 +28,7 @@ from kg.lexicon import cues
 from kg.model import Entity, Extraction, Span
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 @functools.cache
@@ -45,9 +46,12 @@ def normalise(name: str) -> str:
     >>> normalise("The Corporate Executive Board")
     'corporate executive board'
     """
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
-    text = _POSSESSIVE.sub("", text.strip())
-    text = re.sub(r"[^\w\s]", " ", text.casefold())
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'").strip()
+    if text.endswith("'s") or text.endswith("'"):  # the only endings _POSSESSIVE matches, quotes folded
+        text = _POSSESSIVE.sub("", text)
+    text = text.casefold()
+    if not text.replace(" ", "").isalnum():  # else no punctuation to fold
+        text = _PUNCTUATION.sub(" ", text)
     words = text.split()
     honorifics = _honorifics()
     while words and (words[0] in honorifics or words[0] == "the"):

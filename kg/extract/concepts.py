@@ -247,20 +247,27 @@ def _sub_phrases(phrase: str, in_title: bool) -> tuple[tuple[int, int, str, bool
     for w in words:
         offsets.append(pos)
         pos += len(w) + 1
+    # What each word allows, decided once per word rather than once per sub-phrase.
+    opens = [bool(w) and not _stop(w, stop) and not w.endswith("ly") for w in words]
+    closes = [bool(w) and not _stop(w, stop) and not w.endswith(("ed", "ly")) for w in words]
+    capital = [w[:1].isupper() for w in words]
+    plain = words == phrase.split()  # single spaces only: a form is its words, unchanged
     out = []
     for i in range(n):
-        first = words[i]
-        if not first or _stop(first, stop) or first.endswith("ly"):
+        if not opens[i]:
             continue
+        first = words[i]
         for j in range(i + 1, n + 1):
-            last = words[j - 1]
             if j - i == 1:
                 if len(first) < 3 or not (in_title or "-" in first or word_frequency(first) < 4.0):
                     continue
-            elif not last or _stop(last, stop) or last.endswith(("ed", "ly")):
+            elif not closes[j - 1]:
                 continue
-            start, end = offsets[i], offsets[j - 1] + len(last)
+            start, end = offsets[i], offsets[j - 1] + len(words[j - 1])
             form = phrase[start:end]
+            if plain:
+                out.append((start, end, form, j - i > 1 and all(capital[i:j])))
+                continue
             if "  " in form or "\n" in form or "\u00a0" in form:
                 form = " ".join(form.split())
             parts = form.split()
@@ -283,13 +290,14 @@ def _rarity(words: list[str]) -> float:
 
 
 def _longer_counts(candidates: dict[str, _Candidate]) -> dict[str, list[int]]:
-    """For each phrase, the counts of the longer candidates that contain it."""
+    """For each candidate, the counts of the longer candidates that contain it."""
     index: dict[str, list[int]] = {}
     for c in candidates.values():
         if len(c.words) > 1:
             count = c.count
             for sub in _shorter_phrases(c.key):
-                index.setdefault(sub, []).append(count)
+                if sub in candidates:
+                    index.setdefault(sub, []).append(count)
     return index
 
 
@@ -300,9 +308,15 @@ def _shorter_phrases(key: str) -> tuple[str, ...]:
     >>> _shorter_phrases("a b a")
     ('a', 'a b', 'b', 'b a')
     """
-    w = key.split()
-    n = len(w)
-    return tuple(dict.fromkeys(" ".join(w[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n))
+    words = key.split()
+    joined = " ".join(words)
+    starts, ends, pos = [], [], 0
+    for w in words:
+        starts.append(pos)
+        ends.append(pos + len(w))
+        pos += len(w) + 1
+    n = len(words)
+    return tuple(dict.fromkeys(joined[starts[i]:ends[j - 1]] for i in range(n) for j in range(i + 1, n + 1) if j - i < n))
 
 
 def _score(cand: _Candidate, longer: list[int]) -> float:
