@@ -47,7 +47,7 @@ _TOO_GENERAL = {"it", "thing", "things", "stuff", "way", "people", "time", "lot"
 class _Candidate:
     key: str
     forms: dict[str, int] = field(default_factory=dict)
-    spans: dict[Span, None] = field(default_factory=dict)  # an ordered set
+    spans: dict[tuple[int, int], None] = field(default_factory=dict)  # (start, end) of each mention, an ordered set
     lexicon_label: str | None = None
     lexicon_iri: str | None = None
     in_title: bool = False
@@ -62,7 +62,8 @@ class _Candidate:
     def __post_init__(self) -> None:
         self.words = self.key.split()
 
-    def add(self, form: str, span: Span) -> None:
+    def add(self, form: str, start: int, end: int) -> None:
+        span = (start, end)
         if span in self.spans:
             return
         self.forms[form] = self.forms.get(form, 0) + 1
@@ -91,8 +92,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
 
     redirect: dict[str, str] = {}  # surface key of a lexicon match -> that entry's key
 
-    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, where: tuple[str, bool] | None = None,
-            **flags: bool) -> None:
+    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, **flags: bool) -> None:
         if "  " in form or "\n" in form or "\u00a0" in form:
             form = " ".join(form.split())
         key = concept_key(label or form)
@@ -100,13 +100,13 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             key = redirect.get(key, key)
         if not key or len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
             return
-        part, heading = where or (ctx.part_of(span.start)[0], ctx.block_kind(span.start) == "heading")
+        part, heading = ctx.part_of(span.start)[0], ctx.block_kind(span.start) == "heading"
         if part == "other":
             return
         cand = candidates.get(key)
         if cand is None:
             cand = candidates[key] = _Candidate(key)
-        cand.add(form, span)
+        cand.add(form, span.start, span.end)
         if label:
             cand.lexicon_label = label
             cand.lexicon_iri = iri
@@ -130,27 +130,27 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
 
     # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
     for span in found(ctx.doc, "phrases"):
-        s = Span(span.start_char, span.end_char)
-        if blocked(s):
+        phrase_start, phrase_end = span.start_char, span.end_char
+        if taken_set.overlaps_range(phrase_start, phrase_end):
             continue
-        part = ctx.part_of(s.start)[0]
+        part = ctx.part_of(phrase_start)[0]
         if part == "other":
             continue
         in_title = part == "title"
-        heading = ctx.block_kind(s.start) == "heading"
-        for start, end, form, title_case in _sub_phrases(text[s.start:s.end], in_title):
+        heading = ctx.block_kind(phrase_start) == "heading"
+        for start, end, form, title_case in _sub_phrases(text[phrase_start:phrase_end], in_title):
             key = concept_key(form)
             key = redirect.get(key, key)
             if len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
                 continue
-            sub = Span(s.start + start, s.start + end)
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key)
-            cand.add(form, sub)
+            start += phrase_start
+            cand.add(form, start, phrase_start + end)
             cand.in_title |= in_title
             cand.in_heading |= heading
-            if title_case and ctx.sentence_of(sub.start).start != sub.start:
+            if title_case and ctx.sentence_of(start).start != start:
                 cand.capitalised = True
 
     for span in found(ctx.doc, "names"):
@@ -207,7 +207,8 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
     anywhere = Intervals([])  # every chosen mention: a span outside it lies inside no chosen one
     for _, cand in scored:
         # A candidate whose every mention lies inside a chosen one adds nothing.
-        if anywhere.contains(next(iter(cand.spans))) and any(all(c.contains(sp) for sp in cand.spans) for c in covered):
+        if anywhere.contains_range(*next(iter(cand.spans))) \
+                and any(all(c.contains_range(*sp) for sp in cand.spans) for c in covered):
             continue
         # A phrase inside a chosen longer one ("resilience" in "digital resilience") is a
         # variant of it, not another concept.
@@ -219,8 +220,9 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             continue
         if len(chosen) < limit:
             chosen.append(cand)
-            covered.append(Intervals(list(cand.spans)))
-            chosen_spans += cand.spans
+            mentions = [Span(*sp) for sp in cand.spans]
+            covered.append(Intervals(mentions))
+            chosen_spans += mentions
             anywhere = Intervals(chosen_spans)
     return [_entity(c) for c in chosen]
 
@@ -417,7 +419,8 @@ def _entity(cand: _Candidate) -> Entity:
         best = forms[0]
         name = best if _keeps_case(best) else best.lower()
     aliases = tuple(f for f in forms if f != name)
-    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(sorted(cand.spans)), lexicon=cand.lexicon_iri)
+    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(Span(*sp) for sp in sorted(cand.spans)),
+                  lexicon=cand.lexicon_iri)
 
 
 def _keeps_case(form: str) -> bool:

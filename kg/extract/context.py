@@ -60,12 +60,20 @@ class Intervals:
         self.starts, self.ends = starts, ends
 
     def overlaps(self, span: Span) -> bool:
-        k = bisect.bisect_left(self.starts, span.end) - 1
-        return k >= 0 and self.ends[k] > span.start
+        return self.overlaps_range(span.start, span.end)
 
     def contains(self, span: Span) -> bool:
-        k = bisect.bisect_right(self.starts, span.start) - 1
-        return k >= 0 and self.ends[k] >= span.end
+        return self.contains_range(span.start, span.end)
+
+    def overlaps_range(self, start: int, end: int) -> bool:
+        """:meth:`overlaps` for ``Span(start, end)``, without making one."""
+        k = bisect.bisect_left(self.starts, end) - 1
+        return k >= 0 and self.ends[k] > start
+
+    def contains_range(self, start: int, end: int) -> bool:
+        """:meth:`contains` for ``Span(start, end)``, without making one."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        return k >= 0 and self.ends[k] >= end
 
 
 @dataclass
