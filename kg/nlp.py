@@ -190,17 +190,6 @@ _PUNCT = frozenset({"!", ".", "?", "...", "…", "‼", "⁇", "⁈", "⁉", "�
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]", "}", "»"})
 
 
-_SPACE, _BREAK, _END, _CLOSER = 1, 2, 4, 8
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _word_kind(word: str) -> int:
-    """What a token means to :func:`sentences`, as bits: whitespace, holds a line break,
-    ends a sentence, closes one."""
-    return ((_SPACE if word.isspace() else 0) | (_BREAK if "\n" in word else 0)
-            | (_END if word in _PUNCT else 0) | (_CLOSER if word in _CLOSERS else 0))
-
-
 @Language.component("kg_sentences")
 def sentences(doc: Doc) -> Doc:
     """A sentencizer: a sentence ends after ``.``, ``!``, ``?`` (and closing quotes or
@@ -209,21 +198,21 @@ def sentences(doc: Doc) -> Doc:
 
     spaCy's own ``sentencizer`` follows the same punctuation rule, reading each token as a
     Python object; this one reads the token table once, several times faster."""
-    kinds = list(map(_word_kind, tokens(doc).words))
-    n = len(kinds)
+    words = tokens(doc).words
+    n = len(words)
     starts = np.full(n, _NOT_START, dtype="uint64")
     ended = newline = False
-    for i, kind in enumerate(kinds):
-        if kind & _SPACE:
-            newline = newline or kind & _BREAK
+    for i, word in enumerate(words):
+        if word.isspace():
+            newline = newline or "\n" in word
             continue
-        if i == 0 or newline or kinds[i - 1] & _BREAK:
+        if i == 0 or newline or "\n" in words[i - 1]:
             starts[i] = 1
             ended = newline = False
-        elif ended and not kind & (_CLOSER | _END):
+        elif ended and word not in _CLOSERS and word not in _PUNCT:
             starts[i] = 1
             ended = False
-        if kind & _END:
+        if word in _PUNCT:
             ended = True
     if n:
         doc.from_array([SENT_START], starts)
