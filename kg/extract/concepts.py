@@ -203,8 +203,8 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                     key=lambda x: (-x[0], x[1].key))
     chosen: list[_Candidate] = []
     covered: list[Intervals] = []
-    chosen_spans: list[Span] = []
-    anywhere = Intervals([])  # every chosen mention: a span outside it lies inside no chosen one
+    chosen_spans: list[tuple[int, int]] = []
+    anywhere = Intervals()  # every chosen mention: a span outside it lies inside no chosen one
     for _, cand in scored:
         # A candidate whose every mention lies inside a chosen one adds nothing.
         if anywhere.contains_range(*next(iter(cand.spans))) \
@@ -220,10 +220,9 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             continue
         if len(chosen) < limit:
             chosen.append(cand)
-            mentions = [Span(*sp) for sp in cand.spans]
-            covered.append(Intervals(mentions))
-            chosen_spans += mentions
-            anywhere = Intervals(chosen_spans)
+            covered.append(Intervals.of_ranges(cand.spans))
+            chosen_spans += cand.spans
+            anywhere = Intervals.of_ranges(chosen_spans)
     return [_entity(c) for c in chosen]
 
 

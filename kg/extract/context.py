@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -48,16 +49,30 @@ class Intervals:
     False
     """
 
-    def __init__(self, spans: list[Span]):
-        starts: list[int] = []
-        ends: list[int] = []
-        for span in sorted(spans, key=_START_END):  # as Span's own order, without its __lt__ calls
-            if starts and span.start < ends[-1]:
-                ends[-1] = max(ends[-1], span.end)
+    def __init__(self, spans: Iterable[Span] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._merge(sorted(map(_START_END, spans)))
+
+    @classmethod
+    def of_ranges(cls, ranges: Iterable[tuple[int, int]]) -> Intervals:
+        """The set of spans ``Span(start, end)`` for these pairs, without making them.
+
+        >>> Intervals.of_ranges([(10, 12), (0, 3), (2, 5)]).starts
+        [0, 10]
+        """
+        intervals = cls()
+        intervals._merge(sorted(ranges))
+        return intervals
+
+    def _merge(self, ranges: list[tuple[int, int]]) -> None:
+        starts, ends = self.starts, self.ends
+        for start, end in ranges:
+            if starts and start < ends[-1]:
+                ends[-1] = max(ends[-1], end)
             else:
-                starts.append(span.start)
-                ends.append(span.end)
-        self.starts, self.ends = starts, ends
+                starts.append(start)
+                ends.append(end)
 
     def overlaps(self, span: Span) -> bool:
         return self.overlaps_range(span.start, span.end)
