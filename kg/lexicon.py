@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.errors import ConfigError
 from kg.files import bundled_path
+from kg.memo import memoised
 
 _KG = "https://kg.example/ontology#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -173,7 +174,7 @@ def _frequencies() -> dict[str, float]:
     return get_frequency_dict("en", wordlist="best")
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@memoised
 def word_frequency(word: str) -> float:
     """Zipf frequency of a word in general English (0 = unseen, 7 = 'the'); memoised, as
     the rules ask it of the same words over and over.

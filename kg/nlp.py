@@ -41,6 +41,7 @@ from spacy.util import filter_spans
 
 from kg.errors import ModelError
 from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
+from kg.memo import memo_map, memoised
 
 #: Components of the default pipeline, in order.
 PIPELINE = ("kg_sentences", "kg_lexicon", "kg_names", "kg_quotes", "kg_phrases")
@@ -84,14 +85,16 @@ class _Tokenizer(Tokenizer):
     The affix rules are regular expressions that spaCy searches again for every piece of
     text its own cache misses, and it stops caching a document's pieces after the
     document's first special case (a line break, ``don't``, ``e.g.``). The same string
-    always gets the same answer, so remembering it changes no token.
+    always gets the same answer, so remembering it changes no token. (For infixes, only
+    whether there are any: the matches themselves would make the table one the garbage
+    collector scans.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
         # Set before spaCy's constructor, which already looks affixes up for its special cases.
-        self._prefix_length = functools.lru_cache(maxsize=1 << 16)(functools.partial(Tokenizer.find_prefix, self))
-        self._suffix_length = functools.lru_cache(maxsize=1 << 16)(functools.partial(Tokenizer.find_suffix, self))
-        self._infixes = functools.lru_cache(maxsize=1 << 16)(lambda string: tuple(Tokenizer.find_infix(self, string)))
+        self._prefix_length = memoised(functools.partial(Tokenizer.find_prefix, self))
+        self._suffix_length = memoised(functools.partial(Tokenizer.find_suffix, self))
+        self._has_infix = memoised(lambda string: bool(Tokenizer.find_infix(self, string)))
         super().__init__(*args, **kwargs)
 
     def find_prefix(self, string: str) -> int:
@@ -101,7 +104,7 @@ class _Tokenizer(Tokenizer):
         return self._suffix_length(string)
 
     def find_infix(self, string: str) -> list[re.Match[str]]:
-        return list(self._infixes(string))
+        return Tokenizer.find_infix(self, string) if self._has_infix(string) else []
 
 
 def _lighten_tokenizer(nlp: Language) -> None:
@@ -305,7 +308,7 @@ class NameFinder:
         self.first = first_names()
         self._titles = {h.rstrip(".") for h in self.honorifics}
         # 1: the word can start a name; 2: "#", which can start a hashtag
-        self._start_kind = functools.lru_cache(maxsize=1 << 16)(lambda w: 2 if w == "#" else int(self._can_start(w)))
+        self._start_kind = memoised(lambda w: 2 if w == "#" else int(self._can_start(w)))
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
@@ -318,7 +321,7 @@ class NameFinder:
         spans: list[Found] = []
         i = 0
         # Only a "#" or a word that can start a name starts anything: go from one to the next.
-        for k, kind in enumerate(map(self._start_kind, words)):
+        for k, kind in enumerate(memo_map(self._start_kind, words)):
             if not kind or k < i:
                 continue
             i = k
@@ -477,7 +480,7 @@ class PhraseFinder:
     def __init__(self, max_words: int):
         self.max_words = max_words
         self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ())) | verb_forms()
-        self._content = functools.lru_cache(maxsize=1 << 16)(self._is_content)
+        self._content = memoised(self._is_content)
 
     def _is_content(self, word: str) -> bool:
         if len(word) >= 2 and word.isupper() and word.isalpha():
@@ -491,7 +494,7 @@ class PhraseFinder:
     def __call__(self, doc: Doc) -> Doc:
         table = tokens(doc)
         words, spaces = table.words, table.space_after
-        content = list(map(self._content, words))
+        content = memo_map(self._content, words)
         n = len(words)
         spans: list[Found] = []
         i = 0

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from kg.chars import strip_accents
 from kg.lexicon import cues
+from kg.memo import memoised
 from kg.model import Entity, Extraction, Span
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -36,7 +37,7 @@ def _honorifics() -> frozenset[str]:
     return frozenset(h.rstrip(".").lower() for h in cues()["honorifics"])
 
 
-@functools.lru_cache(maxsize=100_000)
+@memoised
 def normalise(name: str) -> str:
     """The matching form of a name: NFKC, casefolded, possessive, honorific and a leading
     "the" dropped, punctuation folded to spaces.
@@ -339,7 +340,7 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
     return resolution
 
 
-@functools.lru_cache(maxsize=100_000)
+@memoised
 def concept_key(name: str) -> str:
     """The matching form of a concept: normalised, plural ``s`` and spelling variants folded.
 
@@ -354,7 +355,7 @@ def concept_key(name: str) -> str:
 _DOUBLED = re.compile(r"(.)\1")
 
 
-@functools.lru_cache(maxsize=100_000)
+@memoised
 def _fold_word(w: str) -> str:
     """One word of :func:`concept_key` (memoised apart: phrases differ, their words recur)."""
     if len(w) > 3 and w.endswith("ies"):

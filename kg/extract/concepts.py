@@ -25,6 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.extract.context import Context, Intervals
 from kg.lexicon import cues, entry_by_iri, word_frequency
+from kg.memo import memoised
 from kg.model import Entity, Span
 from kg.nlp import found
 from kg.resolve import concept_key
@@ -138,7 +139,9 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             continue
         in_title = part == "title"
         heading = ctx.block_kind(phrase_start) == "heading"
-        for start, end, form, title_case in _sub_phrases(text[phrase_start:phrase_end], in_title):
+        for start, end, form, title_case, title_only in _sub_phrases(text[phrase_start:phrase_end]):
+            if title_only and not in_title:
+                continue
             key = concept_key(form)
             key = redirect.get(key, key)
             if len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
@@ -226,19 +229,19 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
     return [_entity(c) for c in chosen]
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _sub_phrases(phrase: str, in_title: bool) -> tuple[tuple[int, int, str, bool], ...]:
+def _sub_phrases(phrase: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
     """A run of content words and its sub-phrases of two or more words, edges trimmed of
     words that cannot end a term. A lone word counts only when it could be a term on its
     own: rare in general English, hyphenated, or in the title (common words alone never
     score, so they are not counted).
 
-    Each sub-phrase is ``(start, end, form, title_case)``: its offsets in ``phrase``, its
-    text with whitespace folded, and whether it has several words, all capitalised. A pure
-    function of the phrase, memoised: the same phrases recur across a corpus.
+    Each sub-phrase is ``(start, end, form, title_case, title_only)``: its offsets in
+    ``phrase``, its text with whitespace folded, whether it has several words, all
+    capitalised, and whether it is a lone word that counts only in the title. A pure
+    function of the phrase, memoised (below): the same phrases recur across a corpus.
 
-    >>> _sub_phrases("the Digital Tribe", False)
-    ((4, 17, 'Digital Tribe', True),)
+    >>> _sub_phrases("the Digital Tribe")
+    ((4, 11, 'Digital', False, True), (4, 17, 'Digital Tribe', True, False), (12, 17, 'Tribe', False, True))
     """
     stop = _stop_words()
     words = phrase.split(" ")
@@ -259,21 +262,27 @@ def _sub_phrases(phrase: str, in_title: bool) -> tuple[tuple[int, int, str, bool
             continue
         first = words[i]
         for j in range(i + 1, n + 1):
+            title_only = False
             if j - i == 1:
-                if len(first) < 3 or not (in_title or "-" in first or word_frequency(first) < 4.0):
+                if len(first) < 3:
                     continue
+                title_only = not ("-" in first or word_frequency(first) < 4.0)
             elif not closes[j - 1]:
                 continue
             start, end = offsets[i], offsets[j - 1] + len(words[j - 1])
             form = phrase[start:end]
             if plain:
-                out.append((start, end, form, j - i > 1 and all(capital[i:j])))
+                out.append((start, end, form, j - i > 1 and all(capital[i:j]), title_only))
                 continue
             if "  " in form or "\n" in form or "\u00a0" in form:
                 form = " ".join(form.split())
             parts = form.split()
-            out.append((start, end, form, len(parts) > 1 and all(w[:1].isupper() for w in parts)))
+            out.append((start, end, form, len(parts) > 1 and all(w[:1].isupper() for w in parts), title_only))
     return tuple(out)
+
+
+# Its answers are tuples, which make the table one the garbage collector scans: a smaller one.
+_sub_phrases = memoised(_sub_phrases, size=1 << 15)
 
 
 @functools.cache
@@ -302,7 +311,6 @@ def _longer_counts(candidates: dict[str, _Candidate]) -> dict[str, list[int]]:
     return index
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _shorter_phrases(key: str) -> tuple[str, ...]:
     """The distinct phrases of consecutive words inside ``key``, shorter than it.
 
