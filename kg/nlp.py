@@ -11,7 +11,7 @@ Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and, read wi
 ``phrases``  candidate key phrases (runs of content words);
 ``model``    PERSON / ORG entities of a trained pipeline, when one is named.
 
-A candidate is a plain :class:`Found` tuple rather than a spaCy ``Span`` in a span group:
+A candidate is a plain tuple (:data:`Found`) rather than a spaCy ``Span`` in a span group:
 a ``Span`` costs a few Python objects each time it is made and each time it is read back,
 and a long page has tens of thousands of candidates.
 
@@ -27,7 +27,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import spacy
@@ -37,7 +37,6 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.tokenizer import Tokenizer
-from spacy.util import filter_spans
 
 from kg.errors import ModelError
 from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
@@ -128,17 +127,13 @@ def _lighten_tokenizer(nlp: Language) -> None:
 # --- token table and candidates --------------------------------------------------------
 
 
-class Found(NamedTuple):
-    """A candidate found by a component: tokens ``[start, end)`` of the doc, characters
-    ``[start_char, end_char)`` (from the first token's start to the last token's end, as
-    a spaCy ``Span``), its label and, for a lexicon match, the entry's IRI."""
-
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-    label: str
-    kb_id: str = ""
+#: A candidate found by a component, ``(start, end, start_char, end_char, label, kb_id)``:
+#: tokens ``[start, end)`` of the doc, characters ``[start_char, end_char)`` (from the
+#: first token's start to the last token's end, as a spaCy ``Span``), its label and, for a
+#: lexicon match, the entry's IRI (else ""). A plain tuple, not a named one: the garbage
+#: collector stops tracking a tuple of numbers and strings, so a page's candidates do not
+#: make it scan the whole heap more often.
+Found = tuple[int, int, int, int, str, str]
 
 
 def found(doc: Doc, group: str) -> list[Found]:
@@ -165,7 +160,7 @@ class Tokens:
         """A candidate over tokens ``[start, end)``."""
         start_char = self.starts[start] if start < len(self.starts) else len(self.text)
         end_char = self.starts[end - 1] + len(self.words[end - 1]) if end > start else start_char
-        return Found(start, end, start_char, end_char, label, kb_id)
+        return start, end, start_char, end_char, label, kb_id
 
 
 def tokens(doc: Doc) -> Tokens:
@@ -255,9 +250,22 @@ class LexiconMatcher:
             for key, start, end in matcher(doc):
                 label, iri = doc.vocab.strings[key].split("|", 1)
                 by_label.setdefault(label, []).append(table.found(start, end, label, iri))
-        kept = [s for group in by_label.values() for s in filter_spans(group)]  # reads .start and .end only
-        _keep(doc, "lexicon", sorted(kept, key=lambda s: (s.start, s.end, s.label)))
+        kept = [s for group in by_label.values() for s in _filter_spans(group)]
+        _keep(doc, "lexicon", sorted(kept, key=lambda s: (s[0], s[1], s[4])))
         return doc
+
+
+def _filter_spans(spans: list[Found]) -> list[Found]:
+    """``spacy.util.filter_spans`` for candidates: the longest first (the first of equals),
+    none sharing a token with one kept before; in text order."""
+    kept = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        start, end = span[0], span[1]
+        if start not in taken and end - 1 not in taken:
+            kept.append(span)
+            taken.update(range(start, end))
+    return sorted(kept, key=lambda s: s[0])
 
 
 # --- proper names -----------------------------------------------------------------------

@@ -62,7 +62,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         canonical[local] = author
     thread = read_thread(post, author, author_span)
 
-    lexicon_spans = [Span(s.start_char, s.end_char) for s in found(doc, "lexicon")]
+    lexicon_spans = [Span(start_char, end_char) for _, _, start_char, end_char, _, _ in found(doc, "lexicon")]
     person_mentions = find_person_mentions(ctx, thread, lexicon_spans)
     if email is not None:
         person_mentions.append(Mention(email[1], email[2], "email", True))

@@ -135,7 +135,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         lo, hi = bisect.bisect_left(ref_starts, start), bisect.bisect_right(ref_starts, end)
         return refs[lo:hi]
 
-    quotes = [(s.start_char, s.end_char) for s in found(ctx.doc, "quotes")]
+    quotes = [(start_char, end_char) for _, _, start_char, end_char, _, _ in found(ctx.doc, "quotes")]
     title_cues = _phrase_pattern(c["title_cues"])
 
     # 1. quoted titles after a cue

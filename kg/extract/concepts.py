@@ -119,19 +119,18 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             if value:
                 setattr(cand, flag, True)
 
-    for span in found(ctx.doc, "lexicon"):
-        if span.label != "CONCEPT":
+    for _, _, start_char, end_char, label, kb_id in found(ctx.doc, "lexicon"):
+        if label != "CONCEPT":
             continue
-        entry = lexicon.get(span.kb_id)
-        s = Span(span.start_char, span.end_char)
+        entry = lexicon.get(kb_id)
+        s = Span(start_char, end_char)
         if entry is not None and not blocked(s):
             surface = text[s.start:s.end]
             add(surface, s, label=entry.label, iri=entry.iri)
             redirect[concept_key(surface)] = concept_key(entry.label)
 
     # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
-    for span in found(ctx.doc, "phrases"):
-        phrase_start, phrase_end = span.start_char, span.end_char
+    for _, _, phrase_start, phrase_end, _, _ in found(ctx.doc, "phrases"):
         if taken_set.overlaps_range(phrase_start, phrase_end):
             continue
         part = ctx.part_of(phrase_start)[0]
@@ -156,9 +155,9 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             if title_case and ctx.sentence_of(start).start != start:
                 cand.capitalised = True
 
-    for span in found(ctx.doc, "names"):
-        if span.label == "HASHTAG":
-            s = Span(span.start_char, span.end_char)
+    for _, _, start_char, end_char, label, _ in found(ctx.doc, "names"):
+        if label == "HASHTAG":
+            s = Span(start_char, end_char)
             tag = text[s.start:s.end]
             split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", tag.lstrip("#"))
             add(tag, s, label=split if split != tag.lstrip("#") else None, hashtag=True)
@@ -174,12 +173,12 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                 start = block.span.start + heading.find(form)
                 add(form, Span(start, start + len(form)))
 
-    for qspan in found(ctx.doc, "quotes"):
-        inner = text[qspan.start_char:qspan.end_char].strip()
-        s = Span(qspan.start_char, qspan.start_char + len(inner))
+    for _, _, quote_start, quote_end, _, _ in found(ctx.doc, "quotes"):
+        inner = text[quote_start:quote_end].strip()
+        s = Span(quote_start, quote_start + len(inner))
         content = [w for w in re.findall(r"[\w'-]+", inner) if not _stop(w, stop) and len(w) > 2]
         # A re-quote of words the text already said is not a term being introduced.
-        requote = text.find(_LEADING.sub("", inner), 0, max(qspan.start_char - 1, 0)) >= 0
+        requote = text.find(_LEADING.sub("", inner), 0, max(quote_start - 1, 0)) >= 0
         if len(content) < max(1, min(2, len(inner.split()) - 1)) or requote:
             continue
         if 1 <= len(inner.split()) <= 5 and not re.search(r"[.!?,;]$", inner) and not blocked(s):

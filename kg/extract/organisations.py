@@ -63,39 +63,39 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     def overlaps(span: Span) -> bool:
         return taken_set is not None and taken_set.overlaps(span)
 
-    for span in found(doc, "lexicon"):
-        s = Span(span.start_char, span.end_char)
-        entry = lexicon.get(span.kb_id)
+    for _, _, start_char, end_char, label, kb_id in found(doc, "lexicon"):
+        s = Span(start_char, end_char)
+        entry = lexicon.get(kb_id)
         if entry is None:
             continue
         surface = doc_text[s.start:s.end]
-        if span.label == "ORG":
+        if label == "ORG":
             # The entry's own label as written here ("Corporate Executive Board" for CEB).
             name = surface if surface in entry.labels else entry.label
             out.append(OrgMention(name, surface, s, "lexicon", lexicon=entry.iri))
             taken.append(s)
-        elif span.label == "PRODUCT":
+        elif label == "PRODUCT":
             taken.append(s)
             maker = lexicon.get(entry.maker or "")
             if maker is not None and entry.names_maker:
                 out.append(OrgMention(maker.label, surface, s, "product", lexicon=maker.iri))
-    concept_spans = [Span(s.start_char, s.end_char) for s in found(doc, "lexicon") if s.label == "CONCEPT"]
+    concept_spans = [Span(start_char, end_char) for _, _, start_char, end_char, label, _ in found(doc, "lexicon")
+                     if label == "CONCEPT"]
     taken_set = Intervals(taken)
     concept_set = Intervals(concept_spans)
 
     known_orgs: set[str] = {m.name for m in out}
     pending: list[tuple[int, int, str]] = []
-    for span in found(doc, "names"):
-        s = Span(span.start_char, span.end_char)
-        label = span.label
+    for start, end, start_char, end_char, label, _ in found(doc, "names"):
+        s = Span(start_char, end_char)
         if overlaps(s) or ctx.in_title_or_heading(s.start) and label not in ("ORG", "BRAND", "ACRONYM"):
             continue
         text = doc_text[s.start:s.end]
-        size = span.end - span.start
-        after = _next_word(words, span.end)
+        size = end - start
+        after = _next_word(words, end)
         if after in events or text.lower() in places:
             continue  # "the RevNet sessions", "Estonia"
-        before = _prev_word(words, span.start)
+        before = _prev_word(words, start)
         possessive = after in _POSSESSIVE
         if label == "ORG":
             if not ctx.in_title_or_heading(s.start):
@@ -106,21 +106,21 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             if "." in text or "(" in text:
                 continue
             if possessive or before in _EMPLOYER_PREPOSITIONS or after in suffix_heads or after in _BACKED \
-                    or _next_word(words, span.end, 1) in suffix_heads:
+                    or _next_word(words, end, 1) in suffix_heads:
                 out.append(OrgMention(text, text, s, label.lower()))
             else:
-                pending.append((span.start, span.end, "acronym"))
+                pending.append((start, end, "acronym"))
         elif label in ("NAME", "FIRST") and size <= 3 and not concept_set.contains(s):
             if label == "FIRST" and is_first_name(text):
                 continue
-            if before in suffix_heads and not sentence_start[span.start]:
+            if before in suffix_heads and not sentence_start[start]:
                 out.append(OrgMention(text, text, s, "named-as-org"))
-            elif _next_word(words, span.end) in {"group", "team", "community"} or (
-                size == 1 and word_frequency(text) < 2.5 and _product_follows(words, span.end, product_nouns)
+            elif _next_word(words, end) in {"group", "team", "community"} or (
+                size == 1 and word_frequency(text) < 2.5 and _product_follows(words, end, product_nouns)
             ):
                 out.append(OrgMention(text, text, s, "maker"))
             else:
-                pending.append((span.start, span.end, "name"))
+                pending.append((start, end, "name"))
         known_orgs.update(m.name for m in out[-1:])
 
     # Names listed with known organisations ("Apple, Plaxo, Xobni, or ..."), transitively.
@@ -151,9 +151,9 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             span = comment.author_span or comment.span
             out.append(OrgMention(site, site, span, "pingback", True))
 
-    for span in found(doc, "model"):
-        s = Span(span.start_char, span.end_char)
-        if span.label == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
+    for _, _, start_char, end_char, label, _ in found(doc, "model"):
+        s = Span(start_char, end_char)
+        if label == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
             out.append(OrgMention(s.of(doc_text), s.of(doc_text), s, "model"))
     return sorted(set(out), key=lambda m: (m.span.start, m.span.end, m.name))
 
