@@ -168,10 +168,15 @@ def is_first_name(word: str) -> bool:
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_dict, get_frequency_list
 
     # One dictionary look-up per word instead of wordfreq's per-call tokenisation.
-    return get_frequency_dict("en", wordlist="best")
+    frequencies = get_frequency_dict("en", wordlist="best")
+    # wordfreq keeps the lists it built the dict from: 300,000 strings in lists, which
+    # every full garbage collection of an extraction process would walk. The dict of
+    # strings and numbers is not tracked by the collector.
+    get_frequency_list.cache_clear()
+    return frequencies
 
 
 @memoised
