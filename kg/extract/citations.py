@@ -72,20 +72,10 @@ def _phrase_pattern(phrases: frozenset[str]) -> re.Pattern[str]:
     return _WORD_RE_CACHE[phrases]
 
 
-#: The letters outside ASCII that a case-insensitive pattern matches with ASCII ones.
-_ODD_CASES = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _lower_ascii_phrases(text: str) -> str | None:
-    """The text lower-cased, when a lower-case ASCII phrase occurs in it exactly where a
-    case-insensitive pattern of that phrase matches; ``None`` when the text has one of the
-    letters for which that is not so (İ, ı, ſ, the Kelvin sign)."""
-    return None if _ODD_CASES.search(text) else text.lower()
-
-
 def _phrase_matches(phrases: frozenset[str], text: str, lowered: str | None) -> Iterator[re.Match[str]]:
     """``_phrase_pattern(phrases).finditer(text)``; without the scan, which tries every
-    phrase at every position, when no phrase occurs in the lower-cased text at all."""
+    phrase at every position, when no phrase occurs in the lower-cased text at all
+    (``lowered``: :attr:`~kg.extract.context.Context.lowered`)."""
     if lowered is not None and all(p.isascii() and p == p.lower() for p in phrases) and not any(p in lowered for p in phrases):
         return iter(())
     return _phrase_pattern(phrases).finditer(text)
@@ -254,8 +244,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             quote_work(evidence, qs)
 
     # "in the words of X", "according to X"
-    lowered = _lower_ascii_phrases(text)
-    for m in _phrase_matches(c["quote_before"], text, lowered):
+    for m in _phrase_matches(c["quote_before"], text, ctx.lowered):
         after = refs_near(m.end(), m.end() + 2)
         if after and ctx.part_of(m.start())[0] != "other":
             add_ref("quotes", Span(m.start(), after[0].span.end), after[0])
@@ -276,7 +265,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             quote_work(evidence, block.span.start)
 
     # 6. credits
-    for m in _phrase_matches(c["credit_cues"], text, lowered):
+    for m in _phrase_matches(c["credit_cues"], text, ctx.lowered):
         if ctx.part_of(m.start())[0] == "other":
             continue
         limit = m.end() + (3 if m.group(0).lower() == "via" else 25)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -35,9 +36,11 @@ _LEADING = re.compile(
     r"more|less|most|many|much|such|other|own|very|really|just|also|all)\s+)+",
     re.I,
 )
+_ENUMERATION_NOUNS = ("concept", "idea", "notion", "topic", "theme", "principle", "value", "buzzword", "trend")
+_ENUMERATION_CUES = ("like", "such as", "including")
 _ENUMERATION = re.compile(
-    r"\b(?:concepts?|ideas?|notions?|topics?|themes?|principles?|values?|buzzwords?|trends?)\s+"
-    r"(?:like|such as|including)\s+(?P<items>[^.;:!?()\n]{3,300})",
+    rf"\b(?:{'|'.join(n + 's?' for n in _ENUMERATION_NOUNS)})\s+"
+    rf"(?:{'|'.join(_ENUMERATION_CUES)})\s+(?P<items>[^.;:!?()\n]{{3,300}})",
     re.I,
 )
 #: Words too general to stand alone as a concept of a post.
@@ -76,6 +79,8 @@ class _Candidate:
 
     def surface_words(self) -> list[str]:
         """The words of the most frequent surface form (the key folds spelling)."""
+        if len(self.forms) == 1:
+            return next(iter(self.forms)).lower().split()
         best = max(sorted(self.forms), key=lambda f: self.forms[f])
         return best.lower().split()
 
@@ -186,7 +191,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             offset = inner.find(form)
             add(form, Span(s.start + offset, s.start + offset + len(form)), quoted=True)
 
-    for m in _ENUMERATION.finditer(text):
+    for m in _enumerations(ctx):
         items = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group("items"))
         pos = m.start("items")
         for item in items:
@@ -226,6 +231,30 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             chosen_spans += cand.spans
             anywhere = Intervals.of_ranges(chosen_spans)
     return [_entity(c) for c in chosen]
+
+
+def _enumerations(ctx: Context) -> Iterator[re.Match[str]]:
+    """``_ENUMERATION.finditer(ctx.text)``, trying the pattern only where a noun and
+    whitespace come before a cue word (found with ``str.find``), not at every position."""
+    text, lowered = ctx.text, ctx.lowered
+    if lowered is None:
+        yield from _ENUMERATION.finditer(text)
+        return
+    starts = set()
+    for cue in _ENUMERATION_CUES:
+        at = lowered.find(cue)
+        while at >= 0:
+            end = at
+            while end > 0 and text[end - 1].isspace():  # str.isspace is the pattern's \s
+                end -= 1
+            if end < at:
+                starts.update(end - len(w) for n in _ENUMERATION_NOUNS for w in (n, n + "s") if lowered.endswith(w, 0, end))
+            at = lowered.find(cue, at + 1)
+    pos = 0
+    for start in sorted(starts):
+        if start >= pos and (m := _ENUMERATION.match(text, start)):
+            yield m
+            pos = m.end()
 
 
 def _sub_phrases(phrase: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
@@ -317,6 +346,8 @@ def _shorter_phrases(key: str) -> tuple[str, ...]:
     ('a', 'a b', 'b', 'b a')
     """
     words = key.split()
+    if len(words) == 2:
+        return tuple(dict.fromkeys(words))
     joined = " ".join(words)
     starts, ends, pos = [], [], 0
     for w in words:
@@ -328,10 +359,6 @@ def _shorter_phrases(key: str) -> tuple[str, ...]:
 
 
 def _score(cand: _Candidate, longer: list[int]) -> float:
-    words = cand.words
-    surface_words = cand.surface_words()
-    # An acronym matched for a longer label ("PC" for "personal computer") is one word.
-    n = min(len(words), len(surface_words))
     if cand.key in _document_types() or cand.role:
         return 0.0  # document types and roles (CIO, end users) are not ideas
     count = cand.count
@@ -342,7 +369,12 @@ def _score(cand: _Candidate, longer: list[int]) -> float:
     structural = cand.in_title or cand.in_heading or cand.quoted or cand.hashtag or cand.listed
     if independent <= 0 and not (lexicon or structural):
         return 0.0
+    surface_words = cand.surface_words()
+    # An acronym matched for a longer label ("PC" for "personal computer") is one word.
+    n = min(len(cand.words), len(surface_words))
     rarity = _rarity(surface_words)
+    if n > 1 and count < 2 and not (lexicon or structural or cand.capitalised or rarity >= 2.2 or "-" in cand.key):
+        return 0.0  # most candidates: common words, once (checked first, as the cheapest)
     score = math.log2(1 + n) * max(independent, 0.5) * (1 + rarity / 3)
     if lexicon:
         score += (2.5 if n > 1 or rarity >= 2.0 else 1.0) * (1.0 if count >= 2 else 0.5)
@@ -369,8 +401,6 @@ def _score(cand: _Candidate, longer: list[int]) -> float:
         if not (special or compound or lexicon and (count >= 2 or rarity >= 2.0)
                 or rarity >= 2.0 and count >= 3 or rarity >= 2.5 and count >= 2):
             return 0.0
-    if n > 1 and count < 2 and not (lexicon or structural or cand.capitalised or rarity >= 2.2 or "-" in cand.key):
-        return 0.0
     if n > 1 and count < 2 and _mixed_case(cand) and not (lexicon or structural):
         return 0.0  # "RevNet workshop", "ITSM banner": a name and a common noun
     return score

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,7 @@ def mask(text: str, spans: tuple[Span, ...]) -> str:
 
 
 _START_END = operator.attrgetter("start", "end")
+_ODD_CASES = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 class Intervals:
@@ -179,6 +181,14 @@ class Context:
         from kg.nlp import tokens
 
         return tokens(self.doc).words
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text lower-cased, where a lower-case ASCII word occurs exactly where a
+        case-insensitive pattern of it matches, so that ``str.find`` can tell where such a
+        pattern is worth trying; ``None`` when the text has one of the letters for which
+        that is not so (İ, ı, ſ and the Kelvin sign match ASCII letters case-insensitively)."""
+        return None if _ODD_CASES.search(self.text) else self.text.lower()
 
     @cached_property
     def doc_text(self) -> str:
