@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.errors import ConfigError
 from kg.files import bundled_path
+from kg.memo import memoised
 
 _KG = "https://kg.example/ontology#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -167,14 +168,21 @@ def is_first_name(word: str) -> bool:
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_dict, get_frequency_list
 
     # One dictionary look-up per word instead of wordfreq's per-call tokenisation.
-    return get_frequency_dict("en", wordlist="best")
+    frequencies = get_frequency_dict("en", wordlist="best")
+    # wordfreq keeps the lists it built the dict from: 300,000 strings in lists, which
+    # every full garbage collection of an extraction process would walk. The dict of
+    # strings and numbers is not tracked by the collector.
+    get_frequency_list.cache_clear()
+    return frequencies
 
 
+@memoised
 def word_frequency(word: str) -> float:
-    """Zipf frequency of a word in general English (0 = unseen, 7 = 'the').
+    """Zipf frequency of a word in general English (0 = unseen, 7 = 'the'); memoised, as
+    the rules ask it of the same words over and over.
 
     >>> word_frequency("the"), word_frequency("Xobni")
     (7.73, 0.0)

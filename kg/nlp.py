@@ -1,15 +1,19 @@
 """The spaCy pipeline: ``make_nlp()`` and every component it registers.
 
-Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and these span groups
-(each span's label says what kind of candidate it is):
+Input: plain text. Output: a spaCy ``Doc`` with sentence boundaries and, read with
+:func:`found`, these groups of candidates (each one's label says what kind it is):
 
-``lexicon``  ORG / PRODUCT / CONCEPT matches of the lexicons in ``ontology/`` (``kb_id_``
+``lexicon``  ORG / PRODUCT / CONCEPT matches of the lexicons in ``ontology/`` (``kb_id``
              holds the lexicon entry's IRI);
 ``names``    capitalised token runs: PERSON, ORG, FIRST (a lone given name), BRAND
              (CamelCase), ACRONYM, HASHTAG or NAME (a proper noun of unknown kind);
 ``quotes``   the inside of quotation marks;
 ``phrases``  candidate key phrases (runs of content words);
 ``model``    PERSON / ORG entities of a trained pipeline, when one is named.
+
+A candidate is a plain tuple (:data:`Found`) rather than a spaCy ``Span`` in a span group:
+a ``Span`` costs a few Python objects each time it is made and each time it is read back,
+and a long page has tens of thousands of candidates.
 
 The default pipeline is ``spacy.blank("en")`` plus these components; nothing is
 downloaded. Components are registered when this module is imported, and read their
@@ -19,22 +23,24 @@ lexicons when :func:`make_nlp` builds them, never at import.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
-from spacy.util import filter_spans
+from spacy.tokenizer import Tokenizer
 
 from kg.errors import ModelError
 from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
+from kg.memo import memo_map, memoised
 
 #: Components of the default pipeline, in order.
 PIPELINE = ("kg_sentences", "kg_lexicon", "kg_names", "kg_quotes", "kg_phrases")
@@ -64,6 +70,7 @@ def make_nlp(model: str | None = None) -> Language:
     """
     nlp = spacy.blank("en")
     nlp.max_length = 20_000_000
+    _lighten_tokenizer(nlp)
     for name in PIPELINE:
         nlp.add_pipe(name)
     if model:
@@ -71,7 +78,72 @@ def make_nlp(model: str | None = None) -> Language:
     return nlp
 
 
-# --- token table ------------------------------------------------------------------------
+class _Tokenizer(Tokenizer):
+    """spaCy's tokenizer with its prefix, suffix and infix look-ups memoised by string.
+
+    The affix rules are regular expressions that spaCy searches again for every piece of
+    text its own cache misses, and it stops caching a document's pieces after the
+    document's first special case (a line break, ``don't``, ``e.g.``). The same string
+    always gets the same answer, so remembering it changes no token. (For infixes, only
+    whether there are any: the matches themselves would make the table one the garbage
+    collector scans.)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Set before spaCy's constructor, which already looks affixes up for its special cases.
+        self._prefix_length = memoised(functools.partial(Tokenizer.find_prefix, self))
+        self._suffix_length = memoised(functools.partial(Tokenizer.find_suffix, self))
+        self._has_infix = memoised(lambda string: bool(Tokenizer.find_infix(self, string)))
+        super().__init__(*args, **kwargs)
+
+    def find_prefix(self, string: str) -> int:
+        return self._prefix_length(string)
+
+    def find_suffix(self, string: str) -> int:
+        return self._suffix_length(string)
+
+    def find_infix(self, string: str) -> list[re.Match[str]]:
+        return Tokenizer.find_infix(self, string) if self._has_infix(string) else []
+
+
+def _lighten_tokenizer(nlp: Language) -> None:
+    """Make spaCy's tokenizer cheaper without changing a single token: memoised affix
+    look-ups (:class:`_Tokenizer`), and only the lexical attribute the components read.
+
+    Every new word computes spaCy's lexical attributes (shape, stop word, like_num, ...)
+    in Python. The components read only a word's text and its lower case (``ORTH`` and
+    ``LOWER``), so the vocabulary computes only ``LOWER`` for the words it meets; their
+    other attributes are left unset.
+    """
+    old = nlp.tokenizer
+    nlp.tokenizer = _Tokenizer(
+        nlp.vocab, rules=old.rules, prefix_search=old.prefix_search, suffix_search=old.suffix_search,
+        infix_finditer=old.infix_finditer, token_match=old.token_match, url_match=old.url_match,
+        faster_heuristics=old.faster_heuristics,
+    )
+    nlp.vocab.lex_attr_getters = {LOWER: nlp.vocab.lex_attr_getters[LOWER]}
+
+
+# --- token table and candidates --------------------------------------------------------
+
+
+#: A candidate found by a component, ``(start, end, start_char, end_char, label, kb_id)``:
+#: tokens ``[start, end)`` of the doc, characters ``[start_char, end_char)`` (from the
+#: first token's start to the last token's end, as a spaCy ``Span``), its label and, for a
+#: lexicon match, the entry's IRI (else ""). A plain tuple, not a named one: the garbage
+#: collector stops tracking a tuple of numbers and strings, so a page's candidates do not
+#: make it scan the whole heap more often.
+Found = tuple[int, int, int, int, str, str]
+
+
+def found(doc: Doc, group: str) -> list[Found]:
+    """The candidates a component found in ``group``, in text order (none when no
+    component of the pipeline fills that group)."""
+    return doc.user_data.get("kg_found", {}).get(group, [])
+
+
+def _keep(doc: Doc, group: str, candidates: list[Found]) -> None:
+    doc.user_data.setdefault("kg_found", {})[group] = candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +155,12 @@ class Tokens:
     words: list[str]
     starts: list[int]
     space_after: list[bool]
+
+    def found(self, start: int, end: int, label: str, kb_id: str = "") -> Found:
+        """A candidate over tokens ``[start, end)``."""
+        start_char = self.starts[start] if start < len(self.starts) else len(self.text)
+        end_char = self.starts[end - 1] + len(self.words[end - 1]) if end > start else start_char
+        return start, end, start_char, end_char, label, kb_id
 
 
 def tokens(doc: Doc) -> Tokens:
@@ -166,17 +244,28 @@ class LexiconMatcher:
                 self.lower.add(label, [tokenizer(x.lower()) for x in labels])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        table = tokens(doc)
+        by_label: dict[str, list[Found]] = {}
         for matcher in (self.exact, self.lower):
             for key, start, end in matcher(doc):
                 label, iri = doc.vocab.strings[key].split("|", 1)
-                spans.append(SpacySpan(doc, start, end, label=label, kb_id=iri))
-        by_label: dict[str, list[SpacySpan]] = {}
-        for span in spans:
-            by_label.setdefault(span.label_, []).append(span)
-        kept = [s for group in by_label.values() for s in filter_spans(group)]
-        doc.spans["lexicon"] = sorted(kept, key=lambda s: (s.start, s.end, s.label_))
+                by_label.setdefault(label, []).append(table.found(start, end, label, iri))
+        kept = [s for group in by_label.values() for s in _filter_spans(group)]
+        _keep(doc, "lexicon", sorted(kept, key=lambda s: (s[0], s[1], s[4])))
         return doc
+
+
+def _filter_spans(spans: list[Found]) -> list[Found]:
+    """``spacy.util.filter_spans`` for candidates: the longest first (the first of equals),
+    none sharing a token with one kept before; in text order."""
+    kept = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        start, end = span[0], span[1]
+        if start not in taken and end - 1 not in taken:
+            kept.append(span)
+            taken.update(range(start, end))
+    return sorted(kept, key=lambda s: s[0])
 
 
 # --- proper names -----------------------------------------------------------------------
@@ -188,7 +277,7 @@ def make_name_finder(nlp: Language, name: str) -> NameFinder:
 
 
 def is_capitalised(word: str) -> bool:
-    return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
+    return bool(word) and word[0].isupper() and (word[0].isalpha() or any(c.isalpha() for c in word))
 
 
 def is_camel_case(word: str) -> bool:
@@ -225,6 +314,9 @@ class NameFinder:
         self.roles = c["role_words"]
         self.not_first = c["not_first_names"]
         self.first = first_names()
+        self._titles = {h.rstrip(".") for h in self.honorifics}
+        # 1: the word can start a name; 2: "#", which can start a hashtag
+        self._start_kind = memoised(lambda w: 2 if w == "#" else int(self._can_start(w)))
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
@@ -234,16 +326,17 @@ class NameFinder:
         words, spaces = table.words, table.space_after
         starts = sentence_starts(doc)
         n = len(words)
-        spans: list[SpacySpan] = []
+        spans: list[Found] = []
         i = 0
-        while i < n:
-            w = words[i]
-            if w == "#" and i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
-                spans.append(SpacySpan(doc, i, i + 2, label="HASHTAG"))
-                i += 2
+        # Only a "#" or a word that can start a name starts anything: go from one to the next.
+        for k, kind in enumerate(memo_map(self._start_kind, words)):
+            if not kind or k < i:
                 continue
-            if not self._can_start(w):
-                i += 1
+            i = k
+            if kind == 2:
+                if i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
+                    spans.append(table.found(i, i + 2, "HASHTAG"))
+                    i += 2
                 continue
             j = i + 1
             while j < n and j - i < 6:
@@ -260,9 +353,9 @@ class NameFinder:
                 else:
                     break
             for start, end, label in self._classify(words, starts, i, j):
-                spans.append(SpacySpan(doc, start, end, label=label))
+                spans.append(table.found(start, end, label))
             i = j
-        doc.spans["names"] = spans
+        _keep(doc, "names", spans)
         return doc
 
     def _can_start(self, word: str) -> bool:
@@ -271,7 +364,7 @@ class NameFinder:
     def _classify(self, words: list[str], starts: list[bool], i: int, j: int) -> Iterable[tuple[int, int, str]]:
         """Label the run ``words[i:j]``; may trim it or split off a leading word."""
         first = words[i]
-        if first.lower().rstrip(".") in {h.rstrip(".") for h in self.honorifics}:
+        if first.lower().rstrip(".") in self._titles:
             if j > i + 1:
                 yield i, j, "PERSON"
             return
@@ -323,13 +416,13 @@ def find_quotes(doc: Doc) -> Doc:
     A closing single quote must not be an apostrophe (``IT’s``): it is followed by a space,
     punctuation or the end of the text.
     """
-    text = tokens(doc).text
-    spans: list[SpacySpan] = []
-    for open_pos, close_pos in _quote_pairs(text):
+    table = tokens(doc)
+    spans: list[Found] = []
+    for open_pos, close_pos in _quote_pairs(table.text):
         span = doc.char_span(open_pos + 1, close_pos, alignment_mode="expand")
         if span is not None and len(span) > 0:
-            spans.append(SpacySpan(doc, span.start, span.end, label="QUOTE"))
-    doc.spans["quotes"] = spans
+            spans.append(table.found(span.start, span.end, "QUOTE"))
+    _keep(doc, "quotes", spans)
     return doc
 
 
@@ -395,13 +488,7 @@ class PhraseFinder:
     def __init__(self, max_words: int):
         self.max_words = max_words
         self.stop = {w.lower() for w in STOP_WORDS} | set(cues().get("phrase_stop_words", ())) | verb_forms()
-        self._cache: dict[str, bool] = {}
-
-    def _content(self, word: str) -> bool:
-        known = self._cache.get(word)
-        if known is None:
-            known = self._cache[word] = self._is_content(word)
-        return known
+        self._content = memoised(self._is_content)
 
     def _is_content(self, word: str) -> bool:
         if len(word) >= 2 and word.isupper() and word.isalpha():
@@ -415,14 +502,14 @@ class PhraseFinder:
     def __call__(self, doc: Doc) -> Doc:
         table = tokens(doc)
         words, spaces = table.words, table.space_after
-        content = [self._content(w) for w in words]
+        content = memo_map(self._content, words)
         n = len(words)
-        spans: list[SpacySpan] = []
+        spans: list[Found] = []
         i = 0
-        while i < n:
-            if not content[i] or words[i][0] == "#":
-                i += 1
+        for k, is_content in enumerate(content):
+            if not is_content or k < i or words[k][0] == "#":
                 continue
+            i = k
             j, count = i, 0
             while j < n and count < self.max_words:
                 if content[j] and (j == i or spaces[j - 1]):
@@ -441,12 +528,9 @@ class PhraseFinder:
                     count += 2
                 else:
                     break
-            if j > i:
-                spans.append(SpacySpan(doc, i, j, label="PHRASE"))
-                i = j
-            else:
-                i += 1
-        doc.spans["phrases"] = spans
+            spans.append(table.found(i, j, "PHRASE"))  # j > i: words[i] is a content word
+            i = j
+        _keep(doc, "phrases", spans)
         return doc
 
 
@@ -472,12 +556,13 @@ class ModelNer:
 
     def __call__(self, doc: Doc) -> Doc:
         other = self.nlp(doc.text)
+        table = tokens(doc)
         spans = []
         for ent in other.ents:
             if ent.label_ not in ("PERSON", "ORG"):
                 continue
-            span = doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="contract")
+            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="contract")
             if span is not None:
-                spans.append(span)
-        doc.spans["model"] = spans
+                spans.append(table.found(span.start, span.end, ent.label_))
+        _keep(doc, "model", spans)
         return doc

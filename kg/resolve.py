@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 
 from kg.chars import strip_accents
 from kg.lexicon import cues
+from kg.memo import memoised
 from kg.model import Entity, Extraction, Span
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 @functools.cache
@@ -35,7 +37,7 @@ def _honorifics() -> frozenset[str]:
     return frozenset(h.rstrip(".").lower() for h in cues()["honorifics"])
 
 
-@functools.lru_cache(maxsize=100_000)
+@memoised
 def normalise(name: str) -> str:
     """The matching form of a name: NFKC, casefolded, possessive, honorific and a leading
     "the" dropped, punctuation folded to spaces.
@@ -45,9 +47,12 @@ def normalise(name: str) -> str:
     >>> normalise("The Corporate Executive Board")
     'corporate executive board'
     """
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
-    text = _POSSESSIVE.sub("", text.strip())
-    text = re.sub(r"[^\w\s]", " ", text.casefold())
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'").strip()
+    if text.endswith("'s") or text.endswith("'"):  # the only endings _POSSESSIVE matches, quotes folded
+        text = _POSSESSIVE.sub("", text)
+    text = text.casefold()
+    if not text.replace(" ", "").isalnum():  # else no punctuation to fold
+        text = _PUNCTUATION.sub(" ", text)
     words = text.split()
     honorifics = _honorifics()
     while words and (words[0] in honorifics or words[0] == "the"):
@@ -335,7 +340,7 @@ def resolve_corpus(extractions: Iterable[Extraction]) -> Resolution:
     return resolution
 
 
-@functools.lru_cache(maxsize=100_000)
+@memoised
 def concept_key(name: str) -> str:
     """The matching form of a concept: normalised, plural ``s`` and spelling variants folded.
 
@@ -344,14 +349,18 @@ def concept_key(name: str) -> str:
     >>> concept_key("digital tribes") == concept_key("Digital Tribe")
     True
     """
-    words = normalise(name).split()
-    out = []
-    for w in words:
-        if len(w) > 3 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        w = re.sub(r"(.)\1", r"\1", w)  # guerrilla / guerilla, modelling / modeling
-        w = w.replace("isation", "ization").replace("ise", "ize") if len(w) > 6 else w
-        out.append(w)
-    return " ".join(out)
+    return " ".join(map(_fold_word, normalise(name).split()))
+
+
+_DOUBLED = re.compile(r"(.)\1")
+
+
+@memoised
+def _fold_word(w: str) -> str:
+    """One word of :func:`concept_key` (memoised apart: phrases differ, their words recur)."""
+    if len(w) > 3 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    w = _DOUBLED.sub(r"\1", w)  # guerrilla / guerilla, modelling / modeling
+    return w.replace("isation", "ization").replace("ise", "ize") if len(w) > 6 else w

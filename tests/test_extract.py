@@ -3,6 +3,9 @@ affiliations, threads and concepts, with positives and negatives."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 
 def names(entities):
     return [e.name for e in entities]
@@ -277,3 +280,59 @@ def test_a_name_repeated_through_a_huge_document_keeps_its_first_mentions(extrac
     cloud = next(c for c in ex.concepts if c.name == "cloud computing")
     assert len(cloud.mentions) == MAX_MENTIONS
     assert cloud.mentions[0].start == len("A repetitive post\n\n") and cloud.mentions == tuple(sorted(cloud.mentions))
+
+
+# Texts built from the pieces the rewritten patterns care about: cue phrases in any case,
+# the letters outside ASCII that match ASCII ones case-insensitively, word characters,
+# hyphens, capitals and work heads.
+_PIECES = ["thanks to", "THANKS TO", "Thankſ to", "via", "VİA", "vıa", "h/t", "H/T", "according to", "Kudos to",
+           "to quote", "-", "_", "x", " ", "\n", "’", "The", "Agile", "Manifesto", "manifesto", "White Paper", "of",
+           "Digital", "Rights", "Ä", "9", "K"]
+
+
+@settings(deadline=None)  # the first example loads the cue lists
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_cue_phrases_are_skipped_only_where_the_pattern_cannot_match(text):
+    from kg.extract.citations import _phrase_matches, _phrase_pattern
+    from kg.lexicon import cues
+
+    lowered = _context(text).lowered
+    for key in ("credit_cues", "quote_before"):
+        phrases = cues()[key]
+        found = [m.span() for m in _phrase_matches(phrases, text, lowered)]
+        assert found == [m.span() for m in _phrase_pattern(phrases).finditer(text)]
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join))
+def test_named_work_pattern_matches_as_its_plain_form(text):
+    # The plain form of the pattern find_citations writes with the capital first.
+    import re
+
+    from kg.extract import citations
+    from kg.lexicon import cues
+
+    heads = "|".join(re.escape(h) for h in sorted(cues()["work_heads"], key=len, reverse=True))
+    plain = re.compile(rf"\b((?:[A-Z][\w’'-]*\s+){{1,5}}(?i:{heads})(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w’'-]*)+)?)\b")
+    assert [m.span(1) for m in citations.named_works_pattern().finditer(text)] == [m.span(1) for m in plain.finditer(text)]
+
+
+def _context(text):
+    from kg.extract.context import Context
+    from kg.model import Post, Span
+
+    return Context(Post(doc_id="x", text=text, body=Span(0, len(text))), None)
+
+
+_ENUMERATION_PIECES = ["concepts", "Idea", "values", "VALUE", "trend", "topicS", "like", "LIKE", "such as", "including",
+                       "ideas like ", "Concepts  such as co-creation", "trends\nincluding ", "unlike ", "valueS\u00a0like",
+                       " ", "  ", "\n", "\t", "\u00a0", "co-creation", "value creation", ",", ".", "and", "x", "ſ", "İ",
+                       "un", "s"]
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(_ENUMERATION_PIECES), max_size=16).map("".join))
+def test_enumerations_are_found_as_by_the_plain_scan(text):
+    from kg.extract.concepts import _ENUMERATION, _enumerations
+
+    assert [m.span() for m in _enumerations(_context(text))] == [m.span() for m in _ENUMERATION.finditer(text)]

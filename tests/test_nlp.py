@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kg.nlp import PIPELINE, is_acronym, is_camel_case
+from kg.nlp import PIPELINE, found, is_acronym, is_camel_case
 
 
 def spans(doc, group):
-    return [(s.text, s.label_) for s in doc.spans[group]]
+    return [(doc.text[start_char:end_char], label) for _, _, start_char, end_char, label, _ in found(doc, group)]
 
 
 def test_default_pipeline_is_blank_english_plus_own_components(nlp):
@@ -55,15 +57,38 @@ def test_sentence_initial_common_words_and_idioms_are_not_persons(nlp):
 
 def test_quotes_skip_apostrophes(nlp):
     doc = nlp("He wrote “What is IT’s role” and ‘the medium is the message’ – it’s Bob’s view.")
-    assert [s.text for s in doc.spans["quotes"]] == ["What is IT’s role", "the medium is the message"]
+    assert [text for text, _ in spans(doc, "quotes")] == ["What is IT’s role", "the medium is the message"]
 
 
 def test_phrases_are_content_word_runs(nlp):
     doc = nlp("The socialization of IT, knowledge workers and plug-and-play components matter.")
-    phrases = [s.text for s in doc.spans["phrases"]]
+    phrases = [text for text, _ in spans(doc, "phrases")]
     assert "socialization of IT" in phrases
     assert "knowledge workers" in phrases
     assert "plug-and-play components matter" in phrases
+
+
+def test_candidates_have_the_bounds_of_spacy_spans(nlp):
+    doc = nlp("Mr. Wladawsky-Berger wrote “What is IT’s role” on #SMCongress, with ITIL and plug-and-play gear.")
+    for group in ("lexicon", "names", "quotes", "phrases"):
+        assert found(doc, group)
+        for start, end, start_char, end_char, _, _ in found(doc, group):
+            span = doc[start:end]
+            assert (start_char, end_char) == (span.start_char, span.end_char)
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=12))
+def test_lexicon_overlaps_are_resolved_as_by_spacy(ranges):
+    import spacy
+    from spacy.util import filter_spans
+
+    from kg.nlp import _filter_spans
+
+    doc = spacy.blank("en")("a b c d e f g h i j k l m n o p")
+    candidates = [(start, start + size, 0, 0, "ORG", str(k)) for k, (start, size) in enumerate(ranges)]
+    spacy_spans = [doc.char_span(0, 1).__class__(doc, s, e, kb_id=kb) for s, e, _, _, _, kb in candidates]
+    assert [(s, e, kb) for s, e, _, _, _, kb in _filter_spans(candidates)] == \
+        [(s.start, s.end, s.kb_id_) for s in filter_spans(spacy_spans)]
 
 
 def test_word_shape_helpers():

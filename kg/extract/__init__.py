@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from spacy.language import Language
 
-from kg.nlp import run
+from kg.nlp import found, run
 
 from kg.extract.affiliations import find_affiliations
 from kg.extract.citations import Ref, find_citations
@@ -62,7 +62,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
         canonical[local] = author
     thread = read_thread(post, author, author_span)
 
-    lexicon_spans = [Span(s.start_char, s.end_char) for s in doc.spans["lexicon"]]
+    lexicon_spans = [Span(start_char, end_char) for _, _, start_char, end_char, _, _ in found(doc, "lexicon")]
     person_mentions = find_person_mentions(ctx, thread, lexicon_spans)
     if email is not None:
         person_mentions.append(Mention(email[1], email[2], "email", True))

@@ -26,11 +26,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Context
 from kg.lexicon import cues
 from kg.model import Citation, CommentRecord, Entity, Span
+from kg.nlp import found
 
 _WORD_RE_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -70,6 +72,29 @@ def _phrase_pattern(phrases: frozenset[str]) -> re.Pattern[str]:
     return _WORD_RE_CACHE[phrases]
 
 
+def _phrase_matches(phrases: frozenset[str], text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    """``_phrase_pattern(phrases).finditer(text)``; without the scan, which tries every
+    phrase at every position, when no phrase occurs in the lower-cased text at all
+    (``lowered``: :attr:`~kg.extract.context.Context.lowered`)."""
+    if lowered is not None and all(p.isascii() and p == p.lower() for p in phrases) and not any(p in lowered for p in phrases):
+        return iter(())
+    return _phrase_pattern(phrases).finditer(text)
+
+
+@functools.cache
+def named_works_pattern() -> re.Pattern[str]:
+    """Capitalised words ending in a work head ("the Agile Manifesto"), with an "of ..."
+    complement ("Universal Declaration of Digital Rights"); group 1 is the name.
+
+    The plain form, ``\\b((?:[A-Z][\\w’'-]*\\s+){1,5}...)``, matches the same; this one opens
+    with a capital not after a word character because a pattern that opens with a
+    character class is searched for that class first, several times faster.
+    """
+    heads = "|".join(re.escape(h) for h in sorted(cues()["work_heads"], key=len, reverse=True))
+    return re.compile(rf"([A-Z](?<!\w[A-Z])[\w’'-]*\s+(?:[A-Z][\w’'-]*\s+){{0,4}}(?i:{heads})"
+                      rf"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w’'-]*)+)?)\b")
+
+
 def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord]) -> tuple[list[Citation], list[Entity]]:
     """Citations of the post and its comments, and the works they cite."""
     text = ctx.text
@@ -100,7 +125,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         lo, hi = bisect.bisect_left(ref_starts, start), bisect.bisect_right(ref_starts, end)
         return refs[lo:hi]
 
-    quotes = [(s.start_char, s.end_char) for s in ctx.doc.spans["quotes"]]
+    quotes = [(start_char, end_char) for _, _, start_char, end_char, _, _ in found(ctx.doc, "quotes")]
     title_cues = _phrase_pattern(c["title_cues"])
 
     # 1. quoted titles after a cue
@@ -144,8 +169,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
 
     # 3. named works: "the Agile manifesto", "Universal Declaration of Digital Rights"
     heads = "|".join(re.escape(h) for h in sorted(c["work_heads"], key=len, reverse=True))
-    named = re.compile(rf"\b((?:[A-Z][\w’'-]*\s+){{1,5}}(?i:{heads})(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w’'-]*)+)?)\b")
-    for m in named.finditer(text):
+    for m in named_works_pattern().finditer(text):
         start = m.start(1)
         phrase = m.group(1)
         if not phrase[0].isupper() or ctx.in_title_or_heading(start) or ctx.part_of(start)[0] == "other":
@@ -220,7 +244,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             quote_work(evidence, qs)
 
     # "in the words of X", "according to X"
-    for m in _phrase_pattern(c["quote_before"]).finditer(text):
+    for m in _phrase_matches(c["quote_before"], text, ctx.lowered):
         after = refs_near(m.end(), m.end() + 2)
         if after and ctx.part_of(m.start())[0] != "other":
             add_ref("quotes", Span(m.start(), after[0].span.end), after[0])
@@ -241,7 +265,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
             quote_work(evidence, block.span.start)
 
     # 6. credits
-    for m in _phrase_pattern(c["credit_cues"]).finditer(text):
+    for m in _phrase_matches(c["credit_cues"], text, ctx.lowered):
         if ctx.part_of(m.start())[0] == "other":
             continue
         limit = m.end() + (3 if m.group(0).lower() == "via" else 25)

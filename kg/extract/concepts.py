@@ -19,13 +19,16 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.extract.context import Context, Intervals
 from kg.lexicon import cues, entry_by_iri, word_frequency
+from kg.memo import memoised
 from kg.model import Entity, Span
+from kg.nlp import found
 from kg.resolve import concept_key
 
 _LEADING = re.compile(
@@ -33,20 +36,22 @@ _LEADING = re.compile(
     r"more|less|most|many|much|such|other|own|very|really|just|also|all)\s+)+",
     re.I,
 )
+_ENUMERATION_NOUNS = ("concept", "idea", "notion", "topic", "theme", "principle", "value", "buzzword", "trend")
+_ENUMERATION_CUES = ("like", "such as", "including")
 _ENUMERATION = re.compile(
-    r"\b(?:concepts?|ideas?|notions?|topics?|themes?|principles?|values?|buzzwords?|trends?)\s+"
-    r"(?:like|such as|including)\s+(?P<items>[^.;:!?()\n]{3,300})",
+    rf"\b(?:{'|'.join(n + 's?' for n in _ENUMERATION_NOUNS)})\s+"
+    rf"(?:{'|'.join(_ENUMERATION_CUES)})\s+(?P<items>[^.;:!?()\n]{{3,300}})",
     re.I,
 )
 #: Words too general to stand alone as a concept of a post.
 _TOO_GENERAL = {"it", "thing", "things", "stuff", "way", "people", "time", "lot", "today", "work"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     key: str
     forms: dict[str, int] = field(default_factory=dict)
-    spans: dict[Span, None] = field(default_factory=dict)  # an ordered set
+    spans: dict[tuple[int, int], None] = field(default_factory=dict)  # (start, end) of each mention, an ordered set
     lexicon_label: str | None = None
     lexicon_iri: str | None = None
     in_title: bool = False
@@ -56,8 +61,13 @@ class _Candidate:
     listed: bool = False
     capitalised: bool = False
     role: bool = False
+    words: list[str] = field(init=False)
 
-    def add(self, form: str, span: Span) -> None:
+    def __post_init__(self) -> None:
+        self.words = self.key.split()
+
+    def add(self, form: str, start: int, end: int) -> None:
+        span = (start, end)
         if span in self.spans:
             return
         self.forms[form] = self.forms.get(form, 0) + 1
@@ -67,13 +77,10 @@ class _Candidate:
     def count(self) -> int:
         return len(self.spans)
 
-    @functools.cached_property
-    def words(self) -> list[str]:
-        return self.key.split()
-
-    @functools.cached_property
     def surface_words(self) -> list[str]:
         """The words of the most frequent surface form (the key folds spelling)."""
+        if len(self.forms) == 1:
+            return next(iter(self.forms)).lower().split()
         best = max(sorted(self.forms), key=lambda f: self.forms[f])
         return best.lower().split()
 
@@ -91,8 +98,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
 
     redirect: dict[str, str] = {}  # surface key of a lexicon match -> that entry's key
 
-    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, where: tuple[str, bool] | None = None,
-            **flags: bool) -> None:
+    def add(form: str, span: Span, *, label: str | None = None, iri: str | None = None, **flags: bool) -> None:
         if "  " in form or "\n" in form or "\u00a0" in form:
             form = " ".join(form.split())
         key = concept_key(label or form)
@@ -100,13 +106,13 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             key = redirect.get(key, key)
         if not key or len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
             return
-        part, heading = where or (ctx.part_of(span.start)[0], ctx.block_kind(span.start) == "heading")
+        part, heading = ctx.part_of(span.start)[0], ctx.block_kind(span.start) == "heading"
         if part == "other":
             return
         cand = candidates.get(key)
         if cand is None:
             cand = candidates[key] = _Candidate(key)
-        cand.add(form, span)
+        cand.add(form, span.start, span.end)
         if label:
             cand.lexicon_label = label
             cand.lexicon_iri = iri
@@ -118,29 +124,45 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             if value:
                 setattr(cand, flag, True)
 
-    for span in ctx.doc.spans["lexicon"]:
-        if span.label_ != "CONCEPT":
+    for _, _, start_char, end_char, label, kb_id in found(ctx.doc, "lexicon"):
+        if label != "CONCEPT":
             continue
-        entry = lexicon.get(span.kb_id_)
-        s = Span(span.start_char, span.end_char)
+        entry = lexicon.get(kb_id)
+        s = Span(start_char, end_char)
         if entry is not None and not blocked(s):
             surface = text[s.start:s.end]
             add(surface, s, label=entry.label, iri=entry.iri)
             redirect[concept_key(surface)] = concept_key(entry.label)
 
-    for span in ctx.doc.spans["phrases"]:
-        s = Span(span.start_char, span.end_char)
-        if blocked(s):
+    # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
+    for _, _, phrase_start, phrase_end, _, _ in found(ctx.doc, "phrases"):
+        if taken_set.overlaps_range(phrase_start, phrase_end):
             continue
-        where = (ctx.part_of(s.start)[0], ctx.block_kind(s.start) == "heading")
-        for form, sub in _sub_phrases(text[s.start:s.end], s, stop, where[0] == "title"):
-            parts = form.split()
-            capitalised = len(parts) > 1 and all(w[:1].isupper() for w in parts) and ctx.sentence_of(sub.start).start != sub.start
-            add(form, sub, where=where, capitalised=capitalised)
+        part = ctx.part_of(phrase_start)[0]
+        if part == "other":
+            continue
+        in_title = part == "title"
+        heading = ctx.block_kind(phrase_start) == "heading"
+        for start, end, form, title_case, title_only in _sub_phrases(text[phrase_start:phrase_end]):
+            if title_only and not in_title:
+                continue
+            key = concept_key(form)
+            key = redirect.get(key, key)
+            if len(key) < 2 or key in _TOO_GENERAL or key.isdigit():
+                continue
+            cand = candidates.get(key)
+            if cand is None:
+                cand = candidates[key] = _Candidate(key)
+            start += phrase_start
+            cand.add(form, start, phrase_start + end)
+            cand.in_title |= in_title
+            cand.in_heading |= heading
+            if title_case and ctx.sentence_of(start).start != start:
+                cand.capitalised = True
 
-    for span in ctx.doc.spans["names"]:
-        if span.label_ == "HASHTAG":
-            s = Span(span.start_char, span.end_char)
+    for _, _, start_char, end_char, label, _ in found(ctx.doc, "names"):
+        if label == "HASHTAG":
+            s = Span(start_char, end_char)
             tag = text[s.start:s.end]
             split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", tag.lstrip("#"))
             add(tag, s, label=split if split != tag.lstrip("#") else None, hashtag=True)
@@ -156,12 +178,12 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                 start = block.span.start + heading.find(form)
                 add(form, Span(start, start + len(form)))
 
-    for qspan in ctx.doc.spans["quotes"]:
-        inner = text[qspan.start_char:qspan.end_char].strip()
-        s = Span(qspan.start_char, qspan.start_char + len(inner))
+    for _, _, quote_start, quote_end, _, _ in found(ctx.doc, "quotes"):
+        inner = text[quote_start:quote_end].strip()
+        s = Span(quote_start, quote_start + len(inner))
         content = [w for w in re.findall(r"[\w'-]+", inner) if not _stop(w, stop) and len(w) > 2]
         # A re-quote of words the text already said is not a term being introduced.
-        requote = text.find(_LEADING.sub("", inner), 0, max(qspan.start_char - 1, 0)) >= 0
+        requote = text.find(_LEADING.sub("", inner), 0, max(quote_start - 1, 0)) >= 0
         if len(content) < max(1, min(2, len(inner.split()) - 1)) or requote:
             continue
         if 1 <= len(inner.split()) <= 5 and not re.search(r"[.!?,;]$", inner) and not blocked(s):
@@ -169,7 +191,7 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             offset = inner.find(form)
             add(form, Span(s.start + offset, s.start + offset + len(form)), quoted=True)
 
-    for m in _ENUMERATION.finditer(text):
+    for m in _enumerations(ctx):
         items = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", m.group("items"))
         pos = m.start("items")
         for item in items:
@@ -188,9 +210,12 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
                     key=lambda x: (-x[0], x[1].key))
     chosen: list[_Candidate] = []
     covered: list[Intervals] = []
+    chosen_spans: list[tuple[int, int]] = []
+    anywhere = Intervals()  # every chosen mention: a span outside it lies inside no chosen one
     for _, cand in scored:
         # A candidate whose every mention lies inside a chosen one adds nothing.
-        if any(all(c.contains(sp) for sp in cand.spans) for c in covered):
+        if anywhere.contains_range(*next(iter(cand.spans))) \
+                and any(all(c.contains_range(*sp) for sp in cand.spans) for c in covered):
             continue
         # A phrase inside a chosen longer one ("resilience" in "digital resilience") is a
         # variant of it, not another concept.
@@ -202,15 +227,51 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             continue
         if len(chosen) < limit:
             chosen.append(cand)
-            covered.append(Intervals(list(cand.spans)))
+            covered.append(Intervals.of_ranges(cand.spans))
+            chosen_spans += cand.spans
+            anywhere = Intervals.of_ranges(chosen_spans)
     return [_entity(c) for c in chosen]
 
 
-def _sub_phrases(phrase: str, span: Span, stop: frozenset[str], in_title: bool) -> list[tuple[str, Span]]:
+def _enumerations(ctx: Context) -> Iterator[re.Match[str]]:
+    """``_ENUMERATION.finditer(ctx.text)``, trying the pattern only where a noun and
+    whitespace come before a cue word (found with ``str.find``), not at every position."""
+    text, lowered = ctx.text, ctx.lowered
+    if lowered is None:
+        yield from _ENUMERATION.finditer(text)
+        return
+    starts = set()
+    for cue in _ENUMERATION_CUES:
+        at = lowered.find(cue)
+        while at >= 0:
+            end = at
+            while end > 0 and text[end - 1].isspace():  # str.isspace is the pattern's \s
+                end -= 1
+            if end < at:
+                starts.update(end - len(w) for n in _ENUMERATION_NOUNS for w in (n, n + "s") if lowered.endswith(w, 0, end))
+            at = lowered.find(cue, at + 1)
+    pos = 0
+    for start in sorted(starts):
+        if start >= pos and (m := _ENUMERATION.match(text, start)):
+            yield m
+            pos = m.end()
+
+
+def _sub_phrases(phrase: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
     """A run of content words and its sub-phrases of two or more words, edges trimmed of
     words that cannot end a term. A lone word counts only when it could be a term on its
     own: rare in general English, hyphenated, or in the title (common words alone never
-    score, so they are not counted)."""
+    score, so they are not counted).
+
+    Each sub-phrase is ``(start, end, form, title_case, title_only)``: its offsets in
+    ``phrase``, its text with whitespace folded, whether it has several words, all
+    capitalised, and whether it is a lone word that counts only in the title. A pure
+    function of the phrase, memoised (below): the same phrases recur across a corpus.
+
+    >>> _sub_phrases("the Digital Tribe")
+    ((4, 11, 'Digital', False, True), (4, 17, 'Digital Tribe', True, False), (12, 17, 'Tribe', False, True))
+    """
+    stop = _stop_words()
     words = phrase.split(" ")
     n = len(words)
     offsets = []
@@ -218,21 +279,38 @@ def _sub_phrases(phrase: str, span: Span, stop: frozenset[str], in_title: bool) 
     for w in words:
         offsets.append(pos)
         pos += len(w) + 1
+    # What each word allows, decided once per word rather than once per sub-phrase.
+    opens = [bool(w) and not _stop(w, stop) and not w.endswith("ly") for w in words]
+    closes = [bool(w) and not _stop(w, stop) and not w.endswith(("ed", "ly")) for w in words]
+    capital = [w[:1].isupper() for w in words]
+    plain = words == phrase.split()  # single spaces only: a form is its words, unchanged
     out = []
     for i in range(n):
-        first = words[i]
-        if not first or _stop(first, stop) or first.endswith("ly"):
+        if not opens[i]:
             continue
+        first = words[i]
         for j in range(i + 1, n + 1):
-            last = words[j - 1]
+            title_only = False
             if j - i == 1:
-                if len(first) < 3 or not (in_title or "-" in first or word_frequency(first) < 4.0):
+                if len(first) < 3:
                     continue
-            elif not last or _stop(last, stop) or last.endswith(("ed", "ly")):
+                title_only = not ("-" in first or word_frequency(first) < 4.0)
+            elif not closes[j - 1]:
                 continue
-            start, end = offsets[i], offsets[j - 1] + len(last)
-            out.append((phrase[start:end], Span(span.start + start, span.start + end)))
-    return out
+            start, end = offsets[i], offsets[j - 1] + len(words[j - 1])
+            form = phrase[start:end]
+            if plain:
+                out.append((start, end, form, j - i > 1 and all(capital[i:j]), title_only))
+                continue
+            if "  " in form or "\n" in form or "\u00a0" in form:
+                form = " ".join(form.split())
+            parts = form.split()
+            out.append((start, end, form, len(parts) > 1 and all(w[:1].isupper() for w in parts), title_only))
+    return tuple(out)
+
+
+# Its answers are tuples, which make the table one the garbage collector scans: a smaller one.
+_sub_phrases = memoised(_sub_phrases, size=1 << 15)
 
 
 @functools.cache
@@ -250,21 +328,37 @@ def _rarity(words: list[str]) -> float:
 
 
 def _longer_counts(candidates: dict[str, _Candidate]) -> dict[str, list[int]]:
-    """For each phrase, the counts of the longer candidates that contain it."""
+    """For each candidate, the counts of the longer candidates that contain it."""
     index: dict[str, list[int]] = {}
     for c in candidates.values():
-        w = c.words
-        n = len(w)
-        subs = {" ".join(w[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n}
-        for sub in subs:
-            index.setdefault(sub, []).append(c.count)
+        if len(c.words) > 1:
+            count = c.count
+            for sub in _shorter_phrases(c.key):
+                if sub in candidates:
+                    index.setdefault(sub, []).append(count)
     return index
 
 
+def _shorter_phrases(key: str) -> tuple[str, ...]:
+    """The distinct phrases of consecutive words inside ``key``, shorter than it.
+
+    >>> _shorter_phrases("a b a")
+    ('a', 'a b', 'b', 'b a')
+    """
+    words = key.split()
+    if len(words) == 2:
+        return tuple(dict.fromkeys(words))
+    joined = " ".join(words)
+    starts, ends, pos = [], [], 0
+    for w in words:
+        starts.append(pos)
+        ends.append(pos + len(w))
+        pos += len(w) + 1
+    n = len(words)
+    return tuple(dict.fromkeys(joined[starts[i]:ends[j - 1]] for i in range(n) for j in range(i + 1, n + 1) if j - i < n))
+
+
 def _score(cand: _Candidate, longer: list[int]) -> float:
-    words = cand.words
-    # An acronym matched for a longer label ("PC" for "personal computer") is one word.
-    n = min(len(words), len(cand.surface_words))
     if cand.key in _document_types() or cand.role:
         return 0.0  # document types and roles (CIO, end users) are not ideas
     count = cand.count
@@ -275,7 +369,12 @@ def _score(cand: _Candidate, longer: list[int]) -> float:
     structural = cand.in_title or cand.in_heading or cand.quoted or cand.hashtag or cand.listed
     if independent <= 0 and not (lexicon or structural):
         return 0.0
-    rarity = _rarity(cand.surface_words)
+    surface_words = cand.surface_words()
+    # An acronym matched for a longer label ("PC" for "personal computer") is one word.
+    n = min(len(cand.words), len(surface_words))
+    rarity = _rarity(surface_words)
+    if n > 1 and count < 2 and not (lexicon or structural or cand.capitalised or rarity >= 2.2 or "-" in cand.key):
+        return 0.0  # most candidates: common words, once (checked first, as the cheapest)
     score = math.log2(1 + n) * max(independent, 0.5) * (1 + rarity / 3)
     if lexicon:
         score += (2.5 if n > 1 or rarity >= 2.0 else 1.0) * (1.0 if count >= 2 else 0.5)
@@ -302,8 +401,6 @@ def _score(cand: _Candidate, longer: list[int]) -> float:
         if not (special or compound or lexicon and (count >= 2 or rarity >= 2.0)
                 or rarity >= 2.0 and count >= 3 or rarity >= 2.5 and count >= 2):
             return 0.0
-    if n > 1 and count < 2 and not (lexicon or structural or cand.capitalised or rarity >= 2.2 or "-" in cand.key):
-        return 0.0
     if n > 1 and count < 2 and _mixed_case(cand) and not (lexicon or structural):
         return 0.0  # "RevNet workshop", "ITSM banner": a name and a common noun
     return score
@@ -336,6 +433,8 @@ def _variant_of(cand: _Candidate, chosen: _Candidate) -> bool:
     """Whether ``cand`` is a variant of an already chosen concept: a phrase inside it
     ("resilience" in "digital resilience"), or a longer phrase around it that is not a
     heading of its own ("Social CRM Revolution" around "Social CRM")."""
+    if cand.key not in chosen.key and chosen.key not in cand.key:
+        return False  # neither key inside the other: neither word list is
     if cand.lexicon_iri and cand.lexicon_iri != chosen.lexicon_iri:
         return False
     if _contains(chosen.words, cand.words):
@@ -356,7 +455,8 @@ def _entity(cand: _Candidate) -> Entity:
         best = forms[0]
         name = best if _keeps_case(best) else best.lower()
     aliases = tuple(f for f in forms if f != name)
-    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(sorted(cand.spans)), lexicon=cand.lexicon_iri)
+    return Entity(kind="concept", name=name, aliases=aliases, mentions=tuple(Span(*sp) for sp in sorted(cand.spans)),
+                  lexicon=cand.lexicon_iri)
 
 
 def _keeps_case(form: str) -> bool:

@@ -8,6 +8,9 @@ comment) and block it belongs to, and gives the token table the rules scan.
 from __future__ import annotations
 
 import bisect
+import operator
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,6 +38,10 @@ def mask(text: str, spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
+_START_END = operator.attrgetter("start", "end")
+_ODD_CASES = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 class Intervals:
     """A set of spans, merged, that answers "does this span overlap any?" by bisection.
 
@@ -44,24 +51,46 @@ class Intervals:
     False
     """
 
-    def __init__(self, spans: list[Span]):
-        starts: list[int] = []
-        ends: list[int] = []
-        for span in sorted(spans):
-            if starts and span.start < ends[-1]:
-                ends[-1] = max(ends[-1], span.end)
+    def __init__(self, spans: Iterable[Span] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._merge(sorted(map(_START_END, spans)))
+
+    @classmethod
+    def of_ranges(cls, ranges: Iterable[tuple[int, int]]) -> Intervals:
+        """The set of spans ``Span(start, end)`` for these pairs, without making them.
+
+        >>> Intervals.of_ranges([(10, 12), (0, 3), (2, 5)]).starts
+        [0, 10]
+        """
+        intervals = cls()
+        intervals._merge(sorted(ranges))
+        return intervals
+
+    def _merge(self, ranges: list[tuple[int, int]]) -> None:
+        starts, ends = self.starts, self.ends
+        for start, end in ranges:
+            if starts and start < ends[-1]:
+                ends[-1] = max(ends[-1], end)
             else:
-                starts.append(span.start)
-                ends.append(span.end)
-        self.starts, self.ends = starts, ends
+                starts.append(start)
+                ends.append(end)
 
     def overlaps(self, span: Span) -> bool:
-        k = bisect.bisect_left(self.starts, span.end) - 1
-        return k >= 0 and self.ends[k] > span.start
+        return self.overlaps_range(span.start, span.end)
 
     def contains(self, span: Span) -> bool:
-        k = bisect.bisect_right(self.starts, span.start) - 1
-        return k >= 0 and self.ends[k] >= span.end
+        return self.contains_range(span.start, span.end)
+
+    def overlaps_range(self, start: int, end: int) -> bool:
+        """:meth:`overlaps` for ``Span(start, end)``, without making one."""
+        k = bisect.bisect_left(self.starts, end) - 1
+        return k >= 0 and self.ends[k] > start
+
+    def contains_range(self, start: int, end: int) -> bool:
+        """:meth:`contains` for ``Span(start, end)``, without making one."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        return k >= 0 and self.ends[k] >= end
 
 
 @dataclass
@@ -77,10 +106,10 @@ class Context:
 
     @cached_property
     def sentences(self) -> list[Span]:
-        from kg.nlp import sentence_starts, tokens
+        from kg.nlp import tokens
 
         starts = tokens(self.doc).starts
-        flags = sentence_starts(self.doc)
+        flags = self.token_starts_sentence
         bounds = [starts[i] for i, flag in enumerate(flags) if flag or i == 0] + [len(self.text)]
         out = []
         for start, end in zip(bounds, bounds[1:]):
@@ -152,6 +181,28 @@ class Context:
         from kg.nlp import tokens
 
         return tokens(self.doc).words
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text lower-cased, where a lower-case ASCII word occurs exactly where a
+        case-insensitive pattern of it matches, so that ``str.find`` can tell where such a
+        pattern is worth trying; ``None`` when the text has one of the letters for which
+        that is not so (İ, ı, ſ and the Kelvin sign match ASCII letters case-insensitively)."""
+        return None if _ODD_CASES.search(self.text) else self.text.lower()
+
+    @cached_property
+    def doc_text(self) -> str:
+        """The text the pipeline read: the post's, with its boilerplate blanked out."""
+        from kg.nlp import tokens
+
+        return tokens(self.doc).text
+
+    @cached_property
+    def token_starts_sentence(self) -> list[bool]:
+        """Whether each token starts a sentence."""
+        from kg.nlp import sentence_starts
+
+        return sentence_starts(self.doc)
 
     @cached_property
     def token_starts(self) -> list[int]:

@@ -20,6 +20,7 @@ from kg.extract.context import Context, Intervals
 from kg.extract.persons import Mention
 from kg.lexicon import cues, entry_by_iri, is_first_name, word_frequency
 from kg.model import Span
+from kg.nlp import found
 
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _ORG_PREPOSITIONS = {"at", "in", "from", "with", "by", "joined", "join", "for", "of"}
@@ -51,7 +52,9 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     places = c["places"]
     lexicon = entry_by_iri()
     doc = ctx.doc
-    words = ctx.words
+    words, starts = ctx.words, ctx.token_starts
+    doc_text = ctx.doc_text
+    sentence_start = ctx.token_starts_sentence
     out: list[OrgMention] = []
     taken: list[Span] = [m.span for m in persons if not m.structural]
 
@@ -60,37 +63,39 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     def overlaps(span: Span) -> bool:
         return taken_set is not None and taken_set.overlaps(span)
 
-    for span in doc.spans["lexicon"]:
-        s = Span(span.start_char, span.end_char)
-        entry = lexicon.get(span.kb_id_)
+    for _, _, start_char, end_char, label, kb_id in found(doc, "lexicon"):
+        s = Span(start_char, end_char)
+        entry = lexicon.get(kb_id)
         if entry is None:
             continue
-        if span.label_ == "ORG":
+        surface = doc_text[s.start:s.end]
+        if label == "ORG":
             # The entry's own label as written here ("Corporate Executive Board" for CEB).
-            name = span.text if span.text in entry.labels else entry.label
-            out.append(OrgMention(name, span.text, s, "lexicon", lexicon=entry.iri))
+            name = surface if surface in entry.labels else entry.label
+            out.append(OrgMention(name, surface, s, "lexicon", lexicon=entry.iri))
             taken.append(s)
-        elif span.label_ == "PRODUCT":
+        elif label == "PRODUCT":
             taken.append(s)
             maker = lexicon.get(entry.maker or "")
             if maker is not None and entry.names_maker:
-                out.append(OrgMention(maker.label, span.text, s, "product", lexicon=maker.iri))
-    concept_spans = [Span(s.start_char, s.end_char) for s in doc.spans["lexicon"] if s.label_ == "CONCEPT"]
+                out.append(OrgMention(maker.label, surface, s, "product", lexicon=maker.iri))
+    concept_spans = [Span(start_char, end_char) for _, _, start_char, end_char, label, _ in found(doc, "lexicon")
+                     if label == "CONCEPT"]
     taken_set = Intervals(taken)
     concept_set = Intervals(concept_spans)
 
     known_orgs: set[str] = {m.name for m in out}
     pending: list[tuple[int, int, str]] = []
-    for span in doc.spans["names"]:
-        s = Span(span.start_char, span.end_char)
-        if overlaps(s) or ctx.in_title_or_heading(s.start) and span.label_ not in ("ORG", "BRAND", "ACRONYM"):
+    for start, end, start_char, end_char, label, _ in found(doc, "names"):
+        s = Span(start_char, end_char)
+        if overlaps(s) or ctx.in_title_or_heading(s.start) and label not in ("ORG", "BRAND", "ACRONYM"):
             continue
-        label = span.label_
-        text = span.text
-        after = _next_word(words, span.end)
+        text = doc_text[s.start:s.end]
+        size = end - start
+        after = _next_word(words, end)
         if after in events or text.lower() in places:
             continue  # "the RevNet sessions", "Estonia"
-        before = _prev_word(words, span.start)
+        before = _prev_word(words, start)
         possessive = after in _POSSESSIVE
         if label == "ORG":
             if not ctx.in_title_or_heading(s.start):
@@ -101,21 +106,21 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             if "." in text or "(" in text:
                 continue
             if possessive or before in _EMPLOYER_PREPOSITIONS or after in suffix_heads or after in _BACKED \
-                    or _next_word(words, span.end, 1) in suffix_heads:
+                    or _next_word(words, end, 1) in suffix_heads:
                 out.append(OrgMention(text, text, s, label.lower()))
             else:
-                pending.append((span.start, span.end, "acronym"))
-        elif label in ("NAME", "FIRST") and len(span) <= 3 and not concept_set.contains(s):
+                pending.append((start, end, "acronym"))
+        elif label in ("NAME", "FIRST") and size <= 3 and not concept_set.contains(s):
             if label == "FIRST" and is_first_name(text):
                 continue
-            if before in suffix_heads and not ctx.doc[span.start].is_sent_start:
+            if before in suffix_heads and not sentence_start[start]:
                 out.append(OrgMention(text, text, s, "named-as-org"))
-            elif _next_word(words, span.end) in {"group", "team", "community"} or (
-                len(span) == 1 and word_frequency(text) < 2.5 and _product_follows(words, span.end, product_nouns)
+            elif _next_word(words, end) in {"group", "team", "community"} or (
+                size == 1 and word_frequency(text) < 2.5 and _product_follows(words, end, product_nouns)
             ):
                 out.append(OrgMention(text, text, s, "maker"))
             else:
-                pending.append((span.start, span.end, "name"))
+                pending.append((start, end, "name"))
         known_orgs.update(m.name for m in out[-1:])
 
     # Names listed with known organisations ("Apple, Plaxo, Xobni, or ..."), transitively.
@@ -126,8 +131,8 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
         changed, passes = False, passes + 1
         for start, end in list(listed):
             if _coordinated_with(words, start, end, org_tokens):
-                s = Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
-                out.append(OrgMention(doc[start:end].text, doc[start:end].text, s, "list"))
+                s = _token_span(starts, words, start, end)
+                out.append(OrgMention(s.of(doc_text), s.of(doc_text), s, "list"))
                 org_tokens.update(range(start, end))
                 listed.remove((start, end))
                 changed = True
@@ -135,9 +140,9 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     # A name seen as an organisation once is one wherever it stands capitalised.
     seen = {m.text for m in out if m.rule != "lexicon"}
     for start, end, _kind in pending:
-        text = doc[start:end].text
-        if text in seen and not (doc[start].is_sent_start and end - start == 1 and word_frequency(text) >= 4):
-            s = Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        s = _token_span(starts, words, start, end)
+        text = s.of(doc_text)
+        if text in seen and not (sentence_start[start] and end - start == 1 and word_frequency(text) >= 4):
             out.append(OrgMention(text, text, s, "repeat"))
 
     for comment in ctx.post.comments:
@@ -146,12 +151,16 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
             span = comment.author_span or comment.span
             out.append(OrgMention(site, site, span, "pingback", True))
 
-    if "model" in doc.spans:
-        for span in doc.spans["model"]:
-            s = Span(span.start_char, span.end_char)
-            if span.label_ == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
-                out.append(OrgMention(span.text, span.text, s, "model"))
+    for _, _, start_char, end_char, label, _ in found(doc, "model"):
+        s = Span(start_char, end_char)
+        if label == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
+            out.append(OrgMention(s.of(doc_text), s.of(doc_text), s, "model"))
     return sorted(set(out), key=lambda m: (m.span.start, m.span.end, m.name))
+
+
+def _token_span(starts: list[int], words: list[str], start: int, end: int) -> Span:
+    """The characters of tokens ``[start, end)``."""
+    return Span(starts[start], starts[end - 1] + len(words[end - 1]))
 
 
 def _looks_person(text: str) -> bool:

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 from kg.extract.context import Context, Intervals
 from kg.extract.thread import Thread
-from spacy.tokens import Span as SpacySpan
-
 from kg.lexicon import cues, is_first_name
 from kg.model import Span
+from kg.nlp import found
 
 _EMAIL = re.compile(
     r"\b(?P<local>[A-Za-z]+[._][A-Za-z]+)\s*(?:@|\s(?:at|\[at\]|\(at\))\s)\s*[A-Za-z0-9-]+(?:\s*(?:\.|\s(?:dot|\[dot\])\s)\s*[a-z]{2,})*",
@@ -91,33 +90,32 @@ def find_person_mentions(ctx: Context, thread: Thread, blocked: list[Span]) -> l
 
     full_first_names: set[str] = set()
     lone: list[tuple[int, int]] = []
-    weak: list[tuple[SpacySpan, Span]] = []
-    for span in doc.spans["names"]:
-        s = Span(span.start_char, span.end_char)
+    weak: list[tuple[int, int, Span]] = []
+    for start, end, start_char, end_char, label, _ in found(doc, "names"):
+        s = Span(start_char, end_char)
         if not free(s):
             continue
-        if span.label_ == "PERSON":
-            if ctx.in_title_or_heading(s.start) or _in_title_case(words, span.start, span.end):
-                weak.append((span, s))  # Title Case capitalises everything: needs a cue
+        if label == "PERSON":
+            if ctx.in_title_or_heading(s.start) or _in_title_case(words, start, end):
+                weak.append((start, end, s))  # Title Case capitalises everything: needs a cue
                 continue
             mentions.append(Mention(ctx.text[s.start:s.end], s, "name"))
-            full_first_names.add(words[span.start])
-        elif span.label_ in ("FIRST", "NAME") and len(span) == 1:
-            lone.append((span.start, span.end))
-    if "model" in doc.spans:
-        for span in doc.spans["model"]:
-            s = Span(span.start_char, span.end_char)
-            if span.label_ == "PERSON" and free(s) and not any(m.span == s for m in mentions):
-                mentions.append(Mention(span.text, s, "model"))
+            full_first_names.add(words[start])
+        elif label in ("FIRST", "NAME") and end - start == 1:
+            lone.append((start, end))
+    for _, _, start_char, end_char, label, _ in found(doc, "model"):
+        s = Span(start_char, end_char)
+        if label == "PERSON" and free(s) and not any(m.span == s for m in mentions):
+            mentions.append(Mention(s.of(ctx.doc_text), s, "model"))
 
-    for span, s in weak:
-        if _has_person_cue(words, span.start, span.end, reporting, fillers, before_cues):
+    for start, end, s in weak:
+        if _has_person_cue(words, start, end, reporting, fillers, before_cues):
             mentions.append(Mention(ctx.text[s.start:s.end], s, "name-with-cue"))
-            full_first_names.add(words[span.start])
+            full_first_names.add(words[start])
 
     for start, end in lone:
         word = words[start]
-        s = Span(doc[start].idx, doc[start].idx + len(word))
+        s = Span(ctx.token_starts[start], ctx.token_starts[start] + len(word))
         if word in full_first_names and is_first_name(word):
             mentions.append(Mention(word, s, "first-name"))
             continue
