@@ -107,6 +107,8 @@ def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Confi
                 progress: Callable[[int, int], None], cache_folder: Path | None = None) -> Iterator[ExtractResult]:
     """Extract documents, in order, in this process or a pool. Each task is a document,
     its JSON name and its cache key (``None``: not cached)."""
+    if not tasks:  # every extraction cached: no pipeline to build
+        return
     workers = worker_count(config, len(tasks))
     if workers == 1:
         if "nlp" not in _STATE or _STATE.get("config") != config:
