@@ -280,6 +280,7 @@ def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper() and (word[0].isalpha() or any(c.isalpha() for c in word))
 
 
+@memoised
 def is_camel_case(word: str) -> bool:
     """``InsideView``, ``YouTube``, ``SugarCRM``, ``Back2ITSM``; not ``IBM`` or ``Mitch``.
 
@@ -294,6 +295,7 @@ def is_camel_case(word: str) -> bool:
     return bool(re.search(r"[a-z][A-Z]", word) or (re.search(r"\d", inner) and re.search(r"[A-Za-z]{2}", word)))
 
 
+@memoised
 def is_acronym(word: str) -> bool:
     """``TCS``, ``AXELOS``, ``itSMF``-like all-caps words of 2 to 7 letters.
 
