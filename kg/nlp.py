@@ -168,17 +168,17 @@ def tokens(doc: Doc) -> Tokens:
     table = doc.user_data.get("kg_tokens")
     if table is None:
         arr = doc.to_array([IDX, LENGTH, SPACY])
-        idx, lengths, spaces = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+        idx, lengths = arr[:, 0].tolist(), arr[:, 1].tolist()
         # Doc.text joins every token's text; the caller may hand over the text it tokenised.
         text = doc.user_data.get("kg_text") or doc.text
-        table = Tokens(text, [text[i:i + n] for i, n in zip(idx, lengths)], idx, [bool(x) for x in spaces])
+        table = Tokens(text, [text[i:i + n] for i, n in zip(idx, lengths)], idx, arr[:, 2].astype(bool).tolist())
         doc.user_data["kg_tokens"] = table
     return table
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
     """Whether each token starts a sentence (after the sentence components ran)."""
-    return [v == 1 for v in doc.to_array(SENT_START).tolist()]
+    return (doc.to_array(SENT_START) == 1).tolist()
 
 
 # --- sentence boundaries ----------------------------------------------------------------
