@@ -168,17 +168,17 @@ def tokens(doc: Doc) -> Tokens:
     table = doc.user_data.get("kg_tokens")
     if table is None:
         arr = doc.to_array([IDX, LENGTH, SPACY])
-        idx, lengths, spaces = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+        idx, lengths = arr[:, 0].tolist(), arr[:, 1].tolist()
         # Doc.text joins every token's text; the caller may hand over the text it tokenised.
         text = doc.user_data.get("kg_text") or doc.text
-        table = Tokens(text, [text[i:i + n] for i, n in zip(idx, lengths)], idx, [bool(x) for x in spaces])
+        table = Tokens(text, [text[i:i + n] for i, n in zip(idx, lengths)], idx, arr[:, 2].astype(bool).tolist())
         doc.user_data["kg_tokens"] = table
     return table
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
     """Whether each token starts a sentence (after the sentence components ran)."""
-    return [v == 1 for v in doc.to_array(SENT_START).tolist()]
+    return (doc.to_array(SENT_START) == 1).tolist()
 
 
 # --- sentence boundaries ----------------------------------------------------------------
@@ -280,6 +280,7 @@ def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper() and (word[0].isalpha() or any(c.isalpha() for c in word))
 
 
+@memoised
 def is_camel_case(word: str) -> bool:
     """``InsideView``, ``YouTube``, ``SugarCRM``, ``Back2ITSM``; not ``IBM`` or ``Mitch``.
 
@@ -294,6 +295,7 @@ def is_camel_case(word: str) -> bool:
     return bool(re.search(r"[a-z][A-Z]", word) or (re.search(r"\d", inner) and re.search(r"[A-Za-z]{2}", word)))
 
 
+@memoised
 def is_acronym(word: str) -> bool:
     """``TCS``, ``AXELOS``, ``itSMF``-like all-caps words of 2 to 7 letters.
 

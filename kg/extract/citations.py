@@ -95,6 +95,24 @@ def named_works_pattern() -> re.Pattern[str]:
                       rf"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w’'-]*)+)?)\b")
 
 
+@functools.cache
+def _work_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A work head ("report", "manifesto"); "'s" and a work noun after a name ("Charles
+    Araujo's book"); a work noun and "by" before one ("the excellent article by")."""
+    c = cues()
+    heads = "|".join(re.escape(h) for h in sorted(c["work_heads"], key=len, reverse=True))
+    nouns = "|".join(re.escape(w) for w in sorted(c["work_nouns"], key=len, reverse=True))
+    return (
+        re.compile(rf"(?i:{heads})"),
+        re.compile(rf"^['’]s\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})\b", re.I),
+        re.compile(rf"\b(?:{nouns})\s+(?:written\s+|published\s+)?by\s+(?:the\s+)?$", re.I),
+    )
+
+
+#: What may stand between a credit cue and the credited name ("thanks to my good friend").
+_CREDIT_GAP = re.compile(r"^[\s:,]*(?:(?:my|our|a)\s+)?(?:good\s+|old\s+)?(?:friend|colleague|pal|buddy|co-?worker)?\s*@?$", re.I)
+
+
 def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord]) -> tuple[list[Citation], list[Entity]]:
     """Citations of the post and its comments, and the works they cite."""
     text = ctx.text
@@ -168,7 +186,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
                            ref.name if ref.kind == "organisation" else None, evidence.start))
 
     # 3. named works: "the Agile manifesto", "Universal Declaration of Digital Rights"
-    heads = "|".join(re.escape(h) for h in sorted(c["work_heads"], key=len, reverse=True))
+    work_head, possessed_work, by_work = _work_patterns()
     for m in named_works_pattern().finditer(text):
         start = m.start(1)
         phrase = m.group(1)
@@ -179,7 +197,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         while phrase.split()[0].lower() in {"the", "a", "an", "this", "that", "our", "my", "his", "her", "their", "its"}:
             phrase = phrase.split(" ", 1)[1]
             start = m.start(1) + len(m.group(1)) - len(phrase)
-        head_at = re.search(rf"(?i:{heads})", phrase)
+        head_at = work_head.search(phrase)
         if head_at is None or not phrase[: head_at.start()].strip():
             continue  # the head alone ("This White Paper") names no particular work
         evidence = Span(start, start + len(phrase))
@@ -269,8 +287,7 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
         if ctx.part_of(m.start())[0] == "other":
             continue
         limit = m.end() + (3 if m.group(0).lower() == "via" else 25)
-        gap_ok = re.compile(r"^[\s:,]*(?:(?:my|our|a)\s+)?(?:good\s+|old\s+)?(?:friend|colleague|pal|buddy|co-?worker)?\s*@?$", re.I)
-        after = [r for r in refs_near(m.end(), limit) if gap_ok.match(text[m.end():r.span.start])]
+        after = [r for r in refs_near(m.end(), limit) if _CREDIT_GAP.match(text[m.end():r.span.start])]
         if after:
             add_ref("credits", Span(m.start(), after[0].span.end), after[0])
 
@@ -299,9 +316,6 @@ def find_citations(ctx: Context, refs: list[Ref], comments: list[CommentRecord])
 
     # 7b. possessed works ("Charles Araujo's book The Quantum Age of IT") and works by
     # someone ("the excellent article by Kaimar Karu")
-    nouns = "|".join(re.escape(w) for w in sorted(c["work_nouns"], key=len, reverse=True))
-    possessed_work = re.compile(rf"^['’]s\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
-    by_work = re.compile(rf"\b(?:{nouns})\s+(?:written\s+|published\s+)?by\s+(?:the\s+)?$", re.I)
     for ref in refs:
         m = possessed_work.match(text[ref.span.end:ref.span.end + 60])
         if m:

@@ -8,6 +8,7 @@ comment) and block it belongs to, and gives the token table the rules scan.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 from collections.abc import Iterable
@@ -110,7 +111,10 @@ class Context:
 
         starts = tokens(self.doc).starts
         flags = self.token_starts_sentence
-        bounds = [starts[i] for i, flag in enumerate(flags) if flag or i == 0] + [len(self.text)]
+        bounds = list(itertools.compress(starts, flags))
+        if starts and not flags[0]:
+            bounds.insert(0, starts[0])  # the text starts a sentence, marked or not
+        bounds.append(len(self.text))
         out = []
         for start, end in zip(bounds, bounds[1:]):
             chunk = self.text[start:end]
