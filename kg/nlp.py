@@ -91,17 +91,12 @@ class _Tokenizer(Tokenizer):
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
-        # Set before spaCy's constructor, which already looks affixes up for its special cases.
-        self._prefix_length = memoised(functools.partial(Tokenizer.find_prefix, self))
-        self._suffix_length = memoised(functools.partial(Tokenizer.find_suffix, self))
+        # Set before spaCy's constructor, which already looks affixes up for its special
+        # cases; as attributes of the instance, which spaCy reads as it would the methods.
+        self.find_prefix = memoised(functools.partial(Tokenizer.find_prefix, self))
+        self.find_suffix = memoised(functools.partial(Tokenizer.find_suffix, self))
         self._has_infix = memoised(lambda string: bool(Tokenizer.find_infix(self, string)))
         super().__init__(*args, **kwargs)
-
-    def find_prefix(self, string: str) -> int:
-        return self._prefix_length(string)
-
-    def find_suffix(self, string: str) -> int:
-        return self._suffix_length(string)
 
     def find_infix(self, string: str) -> list[re.Match[str]]:
         return Tokenizer.find_infix(self, string) if self._has_infix(string) else []
