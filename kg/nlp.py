@@ -85,9 +85,7 @@ class _Tokenizer(Tokenizer):
     The affix rules are regular expressions that spaCy searches again for every piece of
     text its own cache misses, and it stops caching a document's pieces after the
     document's first special case (a line break, ``don't``, ``e.g.``). The same string
-    always gets the same answer, so remembering it changes no token. (For infixes, only
-    whether there are any: the matches themselves would make the table one the garbage
-    collector scans.)
+    always gets the same answer, so remembering it changes no token.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -95,11 +93,9 @@ class _Tokenizer(Tokenizer):
         # cases; as attributes of the instance, which spaCy reads as it would the methods.
         self.find_prefix = memoised(functools.partial(Tokenizer.find_prefix, self))
         self.find_suffix = memoised(functools.partial(Tokenizer.find_suffix, self))
-        self._has_infix = memoised(lambda string: bool(Tokenizer.find_infix(self, string)))
+        # spaCy only tests and iterates the infixes: a tuple does, and most are the empty one.
+        self.find_infix = memoised(lambda string: tuple(Tokenizer.find_infix(self, string)), size=1 << 15)
         super().__init__(*args, **kwargs)
-
-    def find_infix(self, string: str) -> list[re.Match[str]]:
-        return Tokenizer.find_infix(self, string) if self._has_infix(string) else []
 
 
 def _lighten_tokenizer(nlp: Language) -> None:
