@@ -51,7 +51,7 @@ def normalise(name: str) -> str:
         text = name.lower()  # ASCII words and spaces: nothing to fold but case
     else:
         text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'").strip()
-        if text.endswith("'s") or text.endswith("'"):  # the only endings _POSSESSIVE matches, quotes folded
+        if text.endswith(("'s", "'")):  # the only endings _POSSESSIVE matches, quotes folded
             text = _POSSESSIVE.sub("", text)
         text = text.casefold()
         if not text.replace(" ", "").isalnum():  # else no punctuation to fold
