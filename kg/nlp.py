@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,26 +85,17 @@ class _Tokenizer(Tokenizer):
     The affix rules are regular expressions that spaCy searches again for every piece of
     text its own cache misses, and it stops caching a document's pieces after the
     document's first special case (a line break, ``don't``, ``e.g.``). The same string
-    always gets the same answer, so remembering it changes no token. (For infixes, only
-    whether there are any: the matches themselves would make the table one the garbage
-    collector scans.)
+    always gets the same answer, so remembering it changes no token.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
-        # Set before spaCy's constructor, which already looks affixes up for its special cases.
-        self._prefix_length = memoised(functools.partial(Tokenizer.find_prefix, self))
-        self._suffix_length = memoised(functools.partial(Tokenizer.find_suffix, self))
-        self._has_infix = memoised(lambda string: bool(Tokenizer.find_infix(self, string)))
+        # Set before spaCy's constructor, which already looks affixes up for its special
+        # cases; as attributes of the instance, which spaCy reads as it would the methods.
+        self.find_prefix = memoised(functools.partial(Tokenizer.find_prefix, self))
+        self.find_suffix = memoised(functools.partial(Tokenizer.find_suffix, self))
+        # spaCy only tests and iterates the infixes: a tuple does, and most are the empty one.
+        self.find_infix = memoised(lambda string: tuple(Tokenizer.find_infix(self, string)), size=1 << 15)
         super().__init__(*args, **kwargs)
-
-    def find_prefix(self, string: str) -> int:
-        return self._prefix_length(string)
-
-    def find_suffix(self, string: str) -> int:
-        return self._suffix_length(string)
-
-    def find_infix(self, string: str) -> list[re.Match[str]]:
-        return Tokenizer.find_infix(self, string) if self._has_infix(string) else []
 
 
 def _lighten_tokenizer(nlp: Language) -> None:
@@ -306,6 +298,9 @@ def is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 7 and all(c.isupper() for c in letters) and word[0].isalpha()
 
 
+_CAPITALISED, _STARTS, _HASH = 1, 2, 4
+
+
 class NameFinder:
     """Finds runs of capitalised words and labels each with the kind of name it is."""
 
@@ -317,8 +312,7 @@ class NameFinder:
         self.not_first = c["not_first_names"]
         self.first = first_names()
         self._titles = {h.rstrip(".") for h in self.honorifics}
-        # 1: the word can start a name; 2: "#", which can start a hashtag
-        self._start_kind = memoised(lambda w: 2 if w == "#" else int(self._can_start(w)))
+        self._kind = memoised(self._word_kind)
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
@@ -327,30 +321,31 @@ class NameFinder:
         table = tokens(doc)
         words, spaces = table.words, table.space_after
         starts = sentence_starts(doc)
+        kinds = memo_map(self._kind, words)
         n = len(words)
         spans: list[Found] = []
         i = 0
         # Only a "#" or a word that can start a name starts anything: go from one to the next.
-        for k, kind in enumerate(memo_map(self._start_kind, words)):
-            if not kind or k < i:
+        for k in itertools.compress(range(n), [kind & (_STARTS | _HASH) for kind in kinds]):
+            if k < i:
                 continue
             i = k
-            if kind == 2:
+            if kinds[i] & _HASH:
                 if i + 1 < n and not spaces[i] and words[i + 1][:1].isalnum():
                     spans.append(table.found(i, i + 2, "HASHTAG"))
                     i += 2
                 continue
             j = i + 1
             while j < n and j - i < 6:
-                if not spaces[j - 1] and words[j] in {"-", "–"} and j + 1 < n and not spaces[j] and is_capitalised(words[j + 1]):
+                if not spaces[j - 1] and words[j] in {"-", "–"} and j + 1 < n and not spaces[j] and kinds[j + 1] & _CAPITALISED:
                     j += 2  # Wladawsky-Berger
                     continue
                 if not spaces[j - 1]:
                     break
                 nxt = words[j]
-                if is_capitalised(nxt) and nxt not in {"I", "I'm", "I’m"} and nxt.lower() not in self.honorifics:
+                if kinds[j] & _CAPITALISED and nxt not in {"I", "I'm", "I’m"} and nxt.lower() not in self.honorifics:
                     j += 1
-                elif nxt.lower() in _PARTICLES and j + 1 < n and is_capitalised(words[j + 1]) and j > i:
+                elif nxt.lower() in _PARTICLES and j + 1 < n and kinds[j + 1] & _CAPITALISED and j > i:
                     j += 1
                 else:
                     break
@@ -360,8 +355,15 @@ class NameFinder:
         _keep(doc, "names", spans)
         return doc
 
-    def _can_start(self, word: str) -> bool:
-        return is_capitalised(word) and word not in {"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"}
+    @staticmethod
+    def _word_kind(word: str) -> int:
+        """As bits: the word is capitalised, can start a name (not "I" and its
+        contractions), is "#" (can start a hashtag)."""
+        if word == "#":
+            return _HASH
+        if not is_capitalised(word):
+            return 0
+        return _CAPITALISED | (0 if word in {"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"} else _STARTS)
 
     def _classify(self, words: list[str], starts: list[bool], i: int, j: int) -> Iterable[tuple[int, int, str]]:
         """Label the run ``words[i:j]``; may trim it or split off a leading word."""
@@ -508,8 +510,8 @@ class PhraseFinder:
         n = len(words)
         spans: list[Found] = []
         i = 0
-        for k, is_content in enumerate(content):
-            if not is_content or k < i or words[k][0] == "#":
+        for k in itertools.compress(range(n), content):
+            if k < i or words[k][0] == "#":
                 continue
             i = k
             j, count = i, 0

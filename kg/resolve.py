@@ -47,12 +47,15 @@ def normalise(name: str) -> str:
     >>> normalise("The Corporate Executive Board")
     'corporate executive board'
     """
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'").strip()
-    if text.endswith("'s") or text.endswith("'"):  # the only endings _POSSESSIVE matches, quotes folded
-        text = _POSSESSIVE.sub("", text)
-    text = text.casefold()
-    if not text.replace(" ", "").isalnum():  # else no punctuation to fold
-        text = _PUNCTUATION.sub(" ", text)
+    if name.isascii() and name.replace(" ", "").isalnum():
+        text = name.lower()  # ASCII words and spaces: nothing to fold but case
+    else:
+        text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'").strip()
+        if text.endswith(("'s", "'")):  # the only endings _POSSESSIVE matches, quotes folded
+            text = _POSSESSIVE.sub("", text)
+        text = text.casefold()
+        if not text.replace(" ", "").isalnum():  # else no punctuation to fold
+            text = _PUNCTUATION.sub(" ", text)
     words = text.split()
     honorifics = _honorifics()
     while words and (words[0] in honorifics or words[0] == "the"):

@@ -16,6 +16,7 @@ swell the graph a thousandfold (a 1 MB line of one word: a million triples, 1.7 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -39,6 +40,8 @@ __all__ = ["MAX_MENTIONS", "extract"]
 
 #: Mentions kept per entity and document.
 MAX_MENTIONS = 1000
+
+_START_END = operator.attrgetter("start", "end")
 
 
 def extract(post: Post, nlp: Language, *, document: str, source: str, max_concepts: int = 15) -> Extraction:
@@ -95,7 +98,7 @@ def extract(post: Post, nlp: Language, *, document: str, source: str, max_concep
 
     persons = _person_entities(people, thread, records, citations, person_name, post_author)
     organisations = tuple(
-        Entity(kind="organisation", name=c.name, aliases=c.aliases, mentions=tuple(sorted(c.spans)), lexicon=c.lexicon)
+        Entity(kind="organisation", name=c.name, aliases=c.aliases, mentions=_in_order(c.spans), lexicon=c.lexicon)
         for c in orgs
     )
     persons, organisations = add_pingback_sites(post, citations, persons, organisations)
@@ -125,6 +128,11 @@ def _capped(entities: Iterable[Entity]) -> tuple[Entity, ...]:
     """The entities with their first :data:`MAX_MENTIONS` mentions."""
     return tuple(e if len(e.mentions) <= MAX_MENTIONS else replace(e, mentions=e.mentions[:MAX_MENTIONS])
                  for e in entities)
+
+
+def _in_order(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """The spans in their order, sorted by (start, end) without a Python call per comparison."""
+    return tuple(sorted(spans, key=_START_END))
 
 
 def _role_span(text: str, affiliation: Affiliation) -> Span | None:
@@ -220,7 +228,7 @@ def _person_entities(
             roles.append("mentioned")
         if c.name in quoted:
             roles.append("quoted")
-        out.append(Entity(kind="person", name=c.name, aliases=c.aliases, roles=tuple(roles), mentions=tuple(sorted(c.spans))))
+        out.append(Entity(kind="person", name=c.name, aliases=c.aliases, roles=tuple(roles), mentions=_in_order(c.spans)))
     # A cited author inferred as a commenter may never be named in a span of their own.
     for name in sorted(commenters - names):
         if name and any(r.author == name and r.kind == "comment" for r in records):

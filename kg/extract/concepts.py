@@ -272,6 +272,10 @@ def _sub_phrases(phrase: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
     ((4, 11, 'Digital', False, True), (4, 17, 'Digital Tribe', True, False), (12, 17, 'Tribe', False, True))
     """
     stop = _stop_words()
+    if phrase.split() == [phrase]:  # one word, no whitespace: most phrases
+        if _stop(phrase, stop) or phrase.endswith("ly") or len(phrase) < 3:
+            return ()
+        return ((0, len(phrase), phrase, False, not ("-" in phrase or word_frequency(phrase) < 4.0)),)
     words = phrase.split(" ")
     n = len(words)
     offsets = []
