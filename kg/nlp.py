@@ -64,7 +64,7 @@ def make_nlp(model: str | None = None) -> Language:
 
     Args:
         model: name of an installed trained spaCy pipeline; its NER adds PERSON and ORG
-            candidates to the ``model`` span group. ``None`` for the default pipeline.
+            candidates to the ``model`` group. ``None`` for the default pipeline.
 
     Raises:
         ModelError: ``model`` is not an installed pipeline.
