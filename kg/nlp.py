@@ -64,7 +64,7 @@ def make_nlp(model: str | None = None) -> Language:
 
     Args:
         model: name of an installed trained spaCy pipeline; its NER adds PERSON and ORG
-            candidates to the ``model`` span group. ``None`` for the default pipeline.
+            candidates to the ``model`` group. ``None`` for the default pipeline.
 
     Raises:
         ModelError: ``model`` is not an installed pipeline.
@@ -269,7 +269,7 @@ def make_name_finder(nlp: Language, name: str) -> NameFinder:
 
 
 def is_capitalised(word: str) -> bool:
-    return bool(word) and word[0].isupper() and (word[0].isalpha() or any(c.isalpha() for c in word))
+    return bool(word) and word[0].isupper() and any(c.isalpha() for c in word)
 
 
 @memoised
@@ -301,6 +301,17 @@ def is_acronym(word: str) -> bool:
 _CAPITALISED, _STARTS, _HASH = 1, 2, 4
 
 
+@memoised
+def _name_kind(word: str) -> int:
+    """What a word is to :class:`NameFinder`, as bits: capitalised, can start a name
+    (capitalised, not "I" or its contractions), "#" (can start a hashtag)."""
+    if word == "#":
+        return _HASH
+    if not is_capitalised(word):
+        return 0
+    return _CAPITALISED | (0 if word in {"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"} else _STARTS)
+
+
 class NameFinder:
     """Finds runs of capitalised words and labels each with the kind of name it is."""
 
@@ -312,7 +323,6 @@ class NameFinder:
         self.not_first = c["not_first_names"]
         self.first = first_names()
         self._titles = {h.rstrip(".") for h in self.honorifics}
-        self._kind = memoised(self._word_kind)
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
@@ -321,7 +331,7 @@ class NameFinder:
         table = tokens(doc)
         words, spaces = table.words, table.space_after
         starts = sentence_starts(doc)
-        kinds = memo_map(self._kind, words)
+        kinds = memo_map(_name_kind, words)
         n = len(words)
         spans: list[Found] = []
         i = 0
@@ -354,16 +364,6 @@ class NameFinder:
             i = j
         _keep(doc, "names", spans)
         return doc
-
-    @staticmethod
-    def _word_kind(word: str) -> int:
-        """As bits: the word is capitalised, can start a name (not "I" and its
-        contractions), is "#" (can start a hashtag)."""
-        if word == "#":
-            return _HASH
-        if not is_capitalised(word):
-            return 0
-        return _CAPITALISED | (0 if word in {"I", "I'm", "I’m", "I'll", "I’ll", "I've", "I’ve", "I'd", "I’d"} else _STARTS)
 
     def _classify(self, words: list[str], starts: list[bool], i: int, j: int) -> Iterable[tuple[int, int, str]]:
         """Label the run ``words[i:j]``; may trim it or split off a leading word."""

@@ -336,3 +336,23 @@ def test_enumerations_are_found_as_by_the_plain_scan(text):
     from kg.extract.concepts import _ENUMERATION, _enumerations
 
     assert [m.span() for m in _enumerations(_context(text))] == [m.span() for m in _ENUMERATION.finditer(text)]
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=6),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.sampled_from(["heading", "paragraph"])), max_size=6))
+def test_a_region_answers_as_part_of_and_block_kind_at_every_offset_in_it(parts, blocks):
+    from kg.extract.context import Context
+    from kg.model import Block, Comment, Post, Span
+
+    text = "x" * 60
+    comments = tuple(Comment(span=Span(a, a + n), body=Span(a, a + n)) for a, n in parts[1:])
+    title = Span(parts[0][0], parts[0][0] + parts[0][1]) if parts else None
+    post = Post(doc_id="x", text=text, title_span=title, body=Span(10, 30), comments=comments,
+                blocks=tuple(Block(Span(a, a + n), kind) for a, n, kind in sorted(blocks)))
+    ctx = Context(post, None)
+    for pos in range(len(text)):
+        part, heading, until = ctx.region_of(pos)
+        assert until > pos
+        for q in range(pos, min(until, len(text))):
+            assert (ctx.part_of(q)[0], ctx.block_kind(q) == "heading") == (part, heading)

@@ -134,15 +134,17 @@ def find_concepts(ctx: Context, taken: list[Span], limit: int) -> list[Entity]:
             add(surface, s, label=entry.label, iri=entry.iri)
             redirect[concept_key(surface)] = concept_key(entry.label)
 
-    # The key phrases are most of the candidates: add() inlined, sub-phrases memoised.
+    # The key phrases are most of the candidates: add() inlined, sub-phrases memoised, the
+    # part and block looked up again only where the phrases (in text order) leave a region.
+    until = -1
     for _, _, phrase_start, phrase_end, _, _ in found(ctx.doc, "phrases"):
         if taken_set.overlaps_range(phrase_start, phrase_end):
             continue
-        part = ctx.part_of(phrase_start)[0]
+        if phrase_start >= until:
+            part, heading, until = ctx.region_of(phrase_start)
+            in_title = part == "title"
         if part == "other":
             continue
-        in_title = part == "title"
-        heading = ctx.block_kind(phrase_start) == "heading"
         for start, end, form, title_case, title_only in _sub_phrases(text[phrase_start:phrase_end]):
             if title_only and not in_title:
                 continue

@@ -11,6 +11,7 @@ import bisect
 import itertools
 import operator
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -176,6 +177,34 @@ class Context:
         if k >= 0 and pos < self.post.blocks[k].span.end:
             return self.post.blocks[k].kind
         return None
+
+    def region_of(self, pos: int) -> tuple[str, bool, int]:
+        """``(part_of(pos)[0], block_kind(pos) == "heading", until)``, where ``until`` is the
+        first offset after ``pos`` at which either answer may change: a caller walking the
+        text forward asks again only from there.
+
+        >>> from kg.model import Block, Post
+        >>> post = Post(doc_id="x", text="Title  Head  Body", title_span=Span(0, 5), body=Span(7, 17),
+        ...             blocks=(Block(Span(7, 11), "heading"), Block(Span(13, 17), "paragraph")))
+        >>> ctx = Context(post, None)
+        >>> ctx.region_of(0), ctx.region_of(5), ctx.region_of(8), ctx.region_of(12)
+        (('title', False, 5), ('other', False, 7), ('body', True, 11), ('body', False, 13))
+        """
+        starts = self._part_starts
+        k = bisect.bisect_right(starts, pos) - 1
+        until = starts[k + 1] if k + 1 < len(starts) else sys.maxsize
+        part = "other"
+        if k >= 0 and pos < self._parts[k][1]:  # as part_of: only the last part starting by pos
+            part, until = self._parts[k][2], min(until, self._parts[k][1])
+        starts = self._block_starts
+        k = bisect.bisect_right(starts, pos) - 1
+        if k + 1 < len(starts):
+            until = min(until, starts[k + 1])
+        heading = False
+        if k >= 0 and pos < self.post.blocks[k].span.end:
+            heading = self.post.blocks[k].kind == "heading"
+            until = min(until, self.post.blocks[k].span.end)
+        return part, heading, until
 
     def in_title_or_heading(self, pos: int) -> bool:
         return self.part_of(pos)[0] == "title" or self.block_kind(pos) == "heading"

@@ -14,6 +14,7 @@ pingback that is not a person.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.extract.context import Context, Intervals
@@ -46,8 +47,7 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     """Every organisation mention of the post, in text order."""
     c = cues()
     suffix_heads = c["org_heads"]
-    product_nouns = {w.lower() for w in c["product_nouns"]}
-    non_org = {w.upper() for w in c["non_org_acronyms"]}
+    product_nouns, non_org = _product_nouns_and_non_orgs()
     events = c["event_nouns"]
     places = c["places"]
     lexicon = entry_by_iri()
@@ -84,7 +84,6 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     taken_set = Intervals(taken)
     concept_set = Intervals(concept_spans)
 
-    known_orgs: set[str] = {m.name for m in out}
     pending: list[tuple[int, int, str]] = []
     for start, end, start_char, end_char, label, _ in found(doc, "names"):
         s = Span(start_char, end_char)
@@ -121,7 +120,6 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
                 out.append(OrgMention(text, text, s, "maker"))
             else:
                 pending.append((start, end, "name"))
-        known_orgs.update(m.name for m in out[-1:])
 
     # Names listed with known organisations ("Apple, Plaxo, Xobni, or ..."), transitively.
     org_tokens = {t for m in out for t in range(ctx.token_at(m.span.start), ctx.token_at(m.span.end - 1) + 1)}
@@ -129,13 +127,16 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
     changed, passes = True, 0
     while changed and passes < 4:  # a list propagates in a few passes; bounded for hostile input
         changed, passes = False, passes + 1
-        for start, end in list(listed):
+        found_now = set()
+        for start, end in listed:
             if _coordinated_with(words, start, end, org_tokens):
                 s = _token_span(starts, words, start, end)
                 out.append(OrgMention(s.of(doc_text), s.of(doc_text), s, "list"))
                 org_tokens.update(range(start, end))
-                listed.remove((start, end))
-                changed = True
+                found_now.add((start, end))
+        if found_now:
+            listed = [x for x in listed if x not in found_now]
+            changed = True
 
     # A name seen as an organisation once is one wherever it stands capitalised.
     seen = {m.text for m in out if m.rule != "lexicon"}
@@ -156,6 +157,13 @@ def find_org_mentions(ctx: Context, persons: list[Mention]) -> list[OrgMention]:
         if label == "ORG" and not overlaps(s) and not any(m.span == s for m in out):
             out.append(OrgMention(s.of(doc_text), s.of(doc_text), s, "model"))
     return sorted(set(out), key=lambda m: (m.span.start, m.span.end, m.name))
+
+
+@functools.cache
+def _product_nouns_and_non_orgs() -> tuple[frozenset[str], frozenset[str]]:
+    """The product nouns in lower case, the acronyms that name no organisation in capitals."""
+    c = cues()
+    return frozenset(w.lower() for w in c["product_nouns"]), frozenset(w.upper() for w in c["non_org_acronyms"])
 
 
 def _token_span(starts: list[int], words: list[str], start: int, end: int) -> Span:
@@ -189,7 +197,7 @@ def _prev_word(words: list[str], i: int) -> str:
     return ""
 
 
-def _product_follows(words: list[str], j: int, nouns: set[str], window: int = 3) -> bool:
+def _product_follows(words: list[str], j: int, nouns: frozenset[str], window: int = 3) -> bool:
     """A product noun within ``window`` lower-case words after ``j`` (``Intermec rugged mobile PDA``)."""
     seen = 0
     while j < len(words) and seen < window:
