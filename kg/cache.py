@@ -77,6 +77,10 @@ class Cache:
 
     # -- extractions ---------------------------------------------------------------------
 
+    def has_extraction(self, key: str) -> bool:
+        """An entry exists under ``key`` (it may still prove unreadable)."""
+        return (self.extract_dir / f"{key}.json").is_file()
+
     def load_extraction(self, key: str) -> tuple[Extraction, str] | None:
         """The cached extraction and text under ``key``, or ``None``."""
         path = self.extract_dir / f"{key}.json"

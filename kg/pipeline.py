@@ -16,7 +16,9 @@ Outputs of ``kg build DIR``::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import time
@@ -159,12 +161,15 @@ def _json_name(ex: Extraction) -> str:
     return f"{json_stem(ex.document)}.json"
 
 
-def write_extractions(extractions: list[Extraction], folder: Path, changed: set[str] | None = None) -> list[Path]:
+def write_extractions(extractions: list[Extraction], folder: Path, changed: set[str] | None = None,
+                      drop_stale: bool = True) -> list[Path]:
     """Write one JSON per document (atomically) and drop files of documents now gone.
 
     Args:
         changed: the ids of the documents whose JSON may differ from what is on disk;
             ``None`` for all. The others are left as they are.
+        drop_stale: also delete the JSON of documents not in ``extractions`` (else
+            :func:`drop_stale_json` does it later).
     """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -173,11 +178,17 @@ def write_extractions(extractions: list[Extraction], folder: Path, changed: set[
         if changed is None or ex.doc_id in changed or not path.exists():
             write_text(path, json.dumps(ex.to_json(), ensure_ascii=False, indent=1) + "\n", durable=False)
         written.append(path)
-    keep = {p.name for p in written}
-    for stale in folder.glob("*.json"):
-        if stale.name not in keep:
-            stale.unlink(missing_ok=True)
+    if drop_stale:
+        drop_stale_json(folder, written)
     return written
+
+
+def drop_stale_json(folder: Path, keep: Iterable[Path]) -> None:
+    """Delete the JSON files of ``folder`` that are not in ``keep``."""
+    names = {p.name for p in keep}
+    for stale in folder.glob("*.json"):
+        if stale.name not in names:
+            stale.unlink(missing_ok=True)
 
 
 def extract_documents(paths: Iterable[Path], out: Path, config: Config, progress: Progress = _noop) -> RunResult:
@@ -223,27 +234,36 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         if manifest and manifest.get("inputs") == inputs and _complete(out, manifest):
             return _unchanged(result, out, manifest)
 
-        # 1. extraction, cached by content
-        keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
-        found: dict[str, tuple[Extraction, str]] = {}
-        todo: list[tuple[Document, str]] = []
-        for d in docs:
-            hit = cache.load_extraction(keys[d.id])
-            if hit is not None and hit[0].document == names[d.id]:
-                found[d.id] = hit
-            else:
-                todo.append((d, names[d.id], keys[d.id]))
-        clock.lap("cache-read")
+        # 1. extraction, cached by content: the documents not in the cache go to the
+        # workers at once, and the cached ones are read meanwhile
         from kg.workers import extract_all
 
-        failed: set[str] = set()
-        for doc_id, ex, text, err in extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder):
-            if err is not None:
-                result.skipped.append(err)
-                failed.add(doc_id)
-                continue
-            found[doc_id] = (ex, text)
-            cache.used.add(cache.extract_dir / f"{keys[doc_id]}.json")
+        keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
+        todo = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
+        extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
+                                 alongside=len(todo) < len(docs))
+        found: dict[str, tuple[Extraction, str]] = {}
+        with contextlib.closing(extracting):
+            sent = {d.id for d, _, _ in todo}
+            for d in docs:
+                if d.id in sent:
+                    continue
+                hit = cache.load_extraction(keys[d.id])
+                if hit is not None and hit[0].document == names[d.id]:
+                    found[d.id] = hit
+                else:  # unreadable, or made under another name
+                    todo.append((d, names[d.id], keys[d.id]))
+            clock.lap("cache-read")
+            failed: set[str] = set()
+            late = extract_all(todo[len(sent):], config, lambda i, n: progress("extract", i, n), cache.folder)
+            with contextlib.closing(late):
+                for doc_id, ex, text, err in itertools.chain(extracting, late):
+                    if err is not None:
+                        result.skipped.append(err)
+                        failed.add(doc_id)
+                        continue
+                    found[doc_id] = (ex, text)
+                    cache.used.add(cache.extract_dir / f"{keys[doc_id]}.json")
         result.extracted = len(todo) - len(failed)
         items = [(d, *found[d.id]) for d in docs if d.id in found]
         if not items:
@@ -254,10 +274,14 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         clock.lap("extract")
         changed = _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
         _analyse(out, result, clock, progress)
-        # Last, as it removes the JSON of documents now gone: a build killed before the end
-        # must leave every previous output in place.
-        result.files = write_extractions(result.extractions, out / "extractions", changed) + result.files
+        # While the store is still being written in the background; the JSON of documents
+        # now gone goes last: a build killed before the end leaves every output in place.
+        written = write_extractions(result.extractions, out / "extractions", changed, drop_stale=False)
+        result.files = written + result.files
         clock.lap("write-json")
+        result.pending.result()
+        clock.lap("write-store")
+        drop_stale_json(out / "extractions", written)
         cache.save_manifest({
             "inputs": inputs,
             "graphs": result.graphs,
@@ -360,8 +384,6 @@ def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) ->
     clock.lap("render")
     progress("render", 3, 3)
     result.stats = stats
-    result.pending.result()
-    clock.lap("write-store")
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,

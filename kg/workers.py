@@ -104,27 +104,62 @@ def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
 
 
 def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Config,
-                progress: Callable[[int, int], None], cache_folder: Path | None = None) -> Iterator[ExtractResult]:
+                progress: Callable[[int, int], None], cache_folder: Path | None = None,
+                alongside: bool = False) -> Extracting:
     """Extract documents, in order, in this process or a pool. Each task is a document,
-    its JSON name and its cache key (``None``: not cached)."""
-    if not tasks:  # every extraction cached: no pipeline to build
-        return
-    workers = worker_count(config, len(tasks))
-    if workers == 1:
-        if "nlp" not in _STATE or _STATE.get("config") != config:
-            _init_extract(config, cache_folder)
-        elif cache_folder is not None:
+    its JSON name and its cache key (``None``: not cached).
+
+    Args:
+        alongside: the caller has work of its own to do before it reads the results: the
+            documents go to worker processes (one at least) at once, so that the two run
+            side by side.
+    """
+    return Extracting(tasks, config, progress, cache_folder, alongside)
+
+
+class Extracting:
+    """The results of :func:`extract_all` as they come; a pool, if any, starts at once and
+    is shut down once the results are read or :meth:`close` is called."""
+
+    def __init__(self, tasks: Sequence[tuple[Document, str, str | None]], config: Config,
+                 progress: Callable[[int, int], None], cache_folder: Path | None, alongside: bool):
+        self.tasks, self.config, self.progress, self.cache_folder = tasks, config, progress, cache_folder
+        self.pool: ProcessPoolExecutor | None = None
+        workers = worker_count(config, len(tasks))
+        if tasks and (workers > 1 or alongside):
+            self.pool = fork_pool(workers, _init_extract, (config, cache_folder))
+            chunksize = max(1, min(16, len(tasks) // (workers * 8)))
+            self.results = self.pool.map(_extract_one, tasks, chunksize=chunksize)  # submitted now
+
+    def __iter__(self) -> Iterator[ExtractResult]:
+        if not self.tasks:  # every extraction cached: no pipeline to build
+            return
+        if self.pool is None:
+            yield from self._here()
+            return
+        try:
+            for i, result in enumerate(self.results):
+                self.progress(i, len(self.tasks))
+                yield result
+        finally:
+            self.close()
+
+    def _here(self) -> Iterator[ExtractResult]:
+        if "nlp" not in _STATE or _STATE.get("config") != self.config:
+            _init_extract(self.config, self.cache_folder)
+        elif self.cache_folder is not None:
             from kg.cache import Cache
 
-            _STATE["extract-cache"] = Cache(cache_folder)
-        for i, task in enumerate(tasks):
-            progress(i, len(tasks))
+            _STATE["extract-cache"] = Cache(self.cache_folder)
+        for i, task in enumerate(self.tasks):
+            self.progress(i, len(self.tasks))
             yield _extract_one(task)
-        return
-    with fork_pool(workers, _init_extract, (config, cache_folder)) as pool:
-        for i, result in enumerate(pool.map(_extract_one, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))):
-            progress(i, len(tasks))
-            yield result
+
+    def close(self) -> None:
+        """Stop the pool (work not yet begun is dropped)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 # --- named graphs ---------------------------------------------------------------------------
