@@ -5,7 +5,7 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
 
 ``extract/<key>.json``  a document's extraction and plain text, keyed by the document's
                         bytes, identity and the options that change extraction;
-``rdf/<key>.nq|.ttl|.trig|.rows``  a named graph in three serialisations and the rows
+``rdf/<key>.nq|.ttl|.rows``  a named graph as N-Quads and as a Turtle body, the rows
                         it gives the analysis, keyed by the extraction and every
                         corpus-wide name its triples use;
 ``manifest.json``       what the last complete build was made of (written last).
@@ -53,16 +53,15 @@ def _digest(*parts: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """One named graph, serialised: N-Quads for the store, Turtle and TriG bodies (no
-    prefix lines) for concatenation into ``kg.ttl`` and ``kg.trig``, and the rows it gives
-    the analysis queries (:mod:`kg.analyze.source`)."""
+    """One named graph, serialised: N-Quads for the store, a Turtle body (no prefix lines)
+    for concatenation into ``kg.ttl`` and, wrapped, ``kg.trig``, and the rows it gives the
+    analysis queries (:mod:`kg.analyze.source`)."""
 
     key: str
     graph: str
     triples: int
     nquads: Path
     turtle: Path
-    trig: Path
     rows: Path
 
 
@@ -103,10 +102,9 @@ class Cache:
 
     # -- RDF chunks ----------------------------------------------------------------------
 
-    def chunk_paths(self, key: str) -> tuple[Path, Path, Path, Path, Path]:
+    def chunk_paths(self, key: str) -> tuple[Path, Path, Path, Path]:
         base = self.rdf_dir / key
-        return (base.with_suffix(".nq"), base.with_suffix(".ttl"), base.with_suffix(".trig"),
-                base.with_suffix(".rows"), base.with_suffix(".json"))
+        return base.with_suffix(".nq"), base.with_suffix(".ttl"), base.with_suffix(".rows"), base.with_suffix(".json")
 
     def load_chunk(self, key: str) -> Chunk | None:
         paths = self.chunk_paths(key)
@@ -119,8 +117,7 @@ class Cache:
         self.used.update(paths)
         return Chunk(key, info["graph"], info["triples"], *paths[:-1])
 
-    def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, trig: bytes,
-                   rows: bytes) -> Chunk:
+    def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, rows: bytes) -> Chunk:
         """Write a named graph's entry. Its ``.json``, written last and in one step, is what
         makes the entry readable, so the data files before it are written straight to
         their names (new files: another folder's hard link to one is left alone): a
@@ -129,7 +126,7 @@ class Cache:
         paths = self.chunk_paths(key)
         paths[-1].unlink(missing_ok=True)  # an entry being rewritten reads as missing until done
         self.rdf_dir.mkdir(parents=True, exist_ok=True)
-        for path, data in zip(paths, (nquads, turtle, trig, rows)):
+        for path, data in zip(paths, (nquads, turtle, rows)):
             path.unlink(missing_ok=True)
             path.write_bytes(data)
         write_text(paths[-1], json.dumps({"graph": graph, "triples": triples}), durable=False)

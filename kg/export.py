@@ -89,20 +89,26 @@ def prefix_header(base: str) -> bytes:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes_for(base).items()).encode("utf-8")
 
 
-def serialize_graph(graph: str, triples: list[str], base: str) -> tuple[bytes, bytes, bytes]:
-    """One named graph as N-Quads, and as Turtle and TriG bodies without prefix lines, so
-    that the bodies of many graphs joined under one :func:`prefix_header` make a valid,
-    deterministic ``kg.ttl`` and ``kg.trig``.
+def serialize_graph(graph: str, triples: list[str], base: str) -> tuple[bytes, bytes]:
+    """One named graph as N-Quads, and as a Turtle body without prefix lines, so that the
+    bodies of many graphs joined under one :func:`prefix_header` make a valid,
+    deterministic ``kg.ttl``, and wrapped in :func:`trig_block` a ``kg.trig``.
 
     ``triples`` are N-Triples lines without the final dot, sorted and distinct.
     """
-    g = f"<{graph}>"
-    tail = f" {g} .\n"
+    tail = f" <{graph}> .\n"
     nq = (tail.join(triples) + tail).encode("utf-8") if triples else b""
-    turtle = turtle_body(triples, base)
-    # A TriG graph block holds Turtle statements: the same body, wrapped.
-    trig = b"%s {\n%s}\n" % (g.encode("utf-8"), turtle)
-    return nq, turtle, trig
+    return nq, turtle_body(triples, base)
+
+
+def trig_block(graph: str) -> tuple[bytes, bytes]:
+    """What goes before and after a graph's Turtle body in TriG: a graph block holds
+    Turtle statements.
+
+    >>> trig_block("https://kg.example/graph/a")
+    (b'<https://kg.example/graph/a> {\\n', b'}\\n')
+    """
+    return f"<{graph}> {{\n".encode("utf-8"), b"}\n"
 
 
 def turtle_body(triples: list[str], base: str) -> bytes:

@@ -356,12 +356,19 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     result.chunks = chunks
     header = prefix_header(config.base_iri)
     write_joined(out / "kg.ttl", header, [c.turtle for c in chunks])
-    write_joined(out / "kg.trig", header, [c.trig for c in chunks])
+    write_joined(out / "kg.trig", header, [part for c in chunks for part in _trig_parts(c)])
     result.files += [out / "kg.ttl", out / "kg.trig"]
     result.extractions = extractions
     result.documents = len(items)
     clock.lap("write-rdf")
     return changed
+
+
+def _trig_parts(chunk: Any) -> tuple[bytes, Path, bytes]:
+    from kg.export import trig_block
+
+    start, end = trig_block(chunk.graph)
+    return start, chunk.turtle, end
 
 
 def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) -> None:

@@ -183,8 +183,8 @@ def _chunk_one(task: tuple[str, Extraction, str]) -> tuple[str, str, int]:
     minter = _STATE["minter"]
     graph = minter.graph(ex.doc_id)
     triples = document_triples(ex, text, minter)
-    nq, ttl, trig = serialize_graph(graph, triples, _STATE["base"])
-    _STATE["cache"].save_chunk(key, graph, len(triples), nq, ttl, trig, dumps(graph_rows(triples)))
+    nq, ttl = serialize_graph(graph, triples, _STATE["base"])
+    _STATE["cache"].save_chunk(key, graph, len(triples), nq, ttl, dumps(graph_rows(triples)))
     return key, graph, len(triples)
 
 

@@ -121,7 +121,7 @@ def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
     from kg.cache import Cache
 
     cache = Cache(tmp_path / "cache")
-    parts = (b"nq\n", b"ttl\n", b"trig\n", b"{}")
+    parts = (b"nq\n", b"ttl\n", b"{}")
     assert cache.load_chunk("k") is None
     chunk = cache.save_chunk("k", "https://kg.example/graph/a", 1, *parts)
     assert cache.load_chunk("k") == chunk and chunk.nquads.read_bytes() == b"nq\n"
