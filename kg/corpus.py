@@ -383,7 +383,13 @@ def load_corpus(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_FILE_BYTE
     Raises:
         CorpusError: a path is missing or the corpus is empty.
     """
-    files, problems = iter_files(paths)
+    return load_files(*iter_files(paths), max_bytes=max_bytes)
+
+
+def load_files(files: Iterable[SourceFile], problems: list[DocumentError], *,
+               max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[DocumentError]]:
+    """:func:`load_corpus` on the files :func:`iter_files` listed (and the problems it met)."""
+    problems = list(problems)
     docs: list[Document] = []
     for source in files:
         try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.config import Config
-from kg.corpus import load_corpus
+from kg.corpus import iter_files, load_corpus, load_files
 from kg.errors import KgError
 from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
@@ -218,30 +218,37 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
     """
     from kg.cache import Cache, extraction_key, inputs_digest
     from kg.config import PIPELINE_VERSION
+    from kg.workers import extract_all, start_extraction
 
     paths = list(paths)
     result = RunResult(out=out)
     clock = _Clock(result.timings)
     with build_lock(out):
         cache = Cache(out / ".cache")
-        docs, problems = load_corpus(paths, max_bytes=config.max_file_bytes)
+        manifest = cache.load_manifest()
+        files, problems = iter_files(paths)
+        # A first build: the extraction workers build their pipelines while the corpus is read.
+        started = start_extraction(config, cache.folder, len(files)) if manifest is None else None
+        try:
+            docs, problems = load_files(files, problems, max_bytes=config.max_file_bytes)
+        except BaseException:
+            if started is not None:
+                started.pool.shutdown(cancel_futures=True)
+            raise
         result.skipped = list(problems)
         names = _unique_names(docs)
         settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
         inputs = inputs_digest(((f"{d.id}|{names[d.id]}|{d.source}", d.digest) for d in docs), settings)
-        manifest = cache.load_manifest()
         clock.lap("load")
         if manifest and manifest.get("inputs") == inputs and _complete(out, manifest):
             return _unchanged(result, out, manifest)
 
         # 1. extraction, cached by content: the documents not in the cache go to the
         # workers at once, and the cached ones are read meanwhile
-        from kg.workers import extract_all
-
         keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
         todo = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
         extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
-                                 alongside=len(todo) < len(docs))
+                                 alongside=len(todo) < len(docs), started=started)
         found: dict[str, tuple[Extraction, str]] = {}
         with contextlib.closing(extracting):
             sent = {d.id for d, _, _ in todo}

@@ -87,7 +87,7 @@ COMPACT_SHARE = 0.05
 #: N-Quads bytes per bulk load. The bulk loader holds about three times what it is given
 #: in memory: the corpus in one load peaked at 1 GB, in batches of this size at 0.3 GB,
 #: for the same time.
-BATCH_BYTES = 32 << 20
+BATCH_BYTES = 128 << 20
 
 
 def _batches(files: Iterable[Path]) -> Iterator[bytes]:

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.config import Config
 from kg.errors import DocumentError
@@ -82,6 +82,33 @@ def _init_extract(config: Config, cache_folder: Path | None = None) -> None:
         _STATE["extract-cache"] = Cache(cache_folder)
 
 
+def _warm_up() -> None:
+    """Extract a short text: the first document pays for tables built on first use."""
+    doc = Document(id="warm-up", source="warm-up.txt", format="text", name="warm-up.txt", digest="",
+                   content="A post by Jane Doe.\n\nShe cites the ITIL report of AXELOS.\n")
+    _extract_one((doc, "warm-up", None))
+
+
+class Started(NamedTuple):
+    """Extraction workers started ahead of their documents."""
+
+    pool: ProcessPoolExecutor
+    workers: int
+
+
+def start_extraction(config: Config, cache_folder: Path | None, jobs: int) -> Started | None:
+    """Extraction workers for about ``jobs`` documents, started now so that they build
+    their pipelines while the caller reads the corpus; ``None`` when a pool would not pay.
+    Give them to :func:`extract_all`."""
+    workers = worker_count(config, jobs)
+    if workers == 1:
+        return None
+    pool = fork_pool(workers, _init_extract, (config, cache_folder))
+    for _ in range(workers):
+        pool.submit(_warm_up)
+    return Started(pool, workers)
+
+
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
     from kg.extract import extract
     from kg.structure import to_post
@@ -105,7 +132,7 @@ def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
 
 def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Config,
                 progress: Callable[[int, int], None], cache_folder: Path | None = None,
-                alongside: bool = False) -> Extracting:
+                alongside: bool = False, started: Started | None = None) -> Extracting:
     """Extract documents, in order, in this process or a pool. Each task is a document,
     its JSON name and its cache key (``None``: not cached).
 
@@ -113,8 +140,9 @@ def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Confi
         alongside: the caller has work of its own to do before it reads the results: the
             documents go to worker processes (one at least) at once, so that the two run
             side by side.
+        started: workers from :func:`start_extraction` to use (and shut down).
     """
-    return Extracting(tasks, config, progress, cache_folder, alongside)
+    return Extracting(tasks, config, progress, cache_folder, alongside, started)
 
 
 class Extracting:
@@ -122,14 +150,17 @@ class Extracting:
     is shut down once the results are read or :meth:`close` is called."""
 
     def __init__(self, tasks: Sequence[tuple[Document, str, str | None]], config: Config,
-                 progress: Callable[[int, int], None], cache_folder: Path | None, alongside: bool):
+                 progress: Callable[[int, int], None], cache_folder: Path | None, alongside: bool,
+                 started: Started | None):
         self.tasks, self.config, self.progress, self.cache_folder = tasks, config, progress, cache_folder
-        self.pool: ProcessPoolExecutor | None = None
-        workers = worker_count(config, len(tasks))
-        if tasks and (workers > 1 or alongside):
+        self.pool, workers = started if started is not None else (None, worker_count(config, len(tasks)))
+        if tasks and self.pool is None and (workers > 1 or alongside):
             self.pool = fork_pool(workers, _init_extract, (config, cache_folder))
+        if tasks and self.pool is not None:
             chunksize = max(1, min(16, len(tasks) // (workers * 8)))
             self.results = self.pool.map(_extract_one, tasks, chunksize=chunksize)  # submitted now
+        elif self.pool is not None:
+            self.close()
 
     def __iter__(self) -> Iterator[ExtractResult]:
         if not self.tasks:  # every extraction cached: no pipeline to build
