@@ -338,17 +338,22 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
     found = {key: cache.load_chunk(key) for key in chunk_keys.values()}
     todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
-    make_chunks(todo, minter, cache.folder, config, lambda i, n: progress("graph", i, n))
-    corpus = corpus_triples(resolution, minter)
-    corpus_key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
-    corpus_chunk = cache.load_chunk(corpus_key)
-    if corpus_chunk is None:
-        serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
-        rows = dumps(graph_rows(corpus, CORPUS_QUERIES))
-        corpus_chunk = cache.save_chunk(corpus_key, minter.corpus_graph(), len(corpus), *serialised, rows)
+
+    def corpus_chunk() -> Any:
+        """The graph of the corpus-wide entity descriptions."""
+        corpus = corpus_triples(resolution, minter)
+        key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
+        chunk = cache.load_chunk(key)
+        if chunk is None:
+            serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
+            rows = dumps(graph_rows(corpus, CORPUS_QUERIES))
+            chunk = cache.save_chunk(key, minter.corpus_graph(), len(corpus), *serialised, rows)
+        return chunk
+
+    corpus = make_chunks(todo, minter, cache.folder, config, lambda i, n: progress("graph", i, n), meanwhile=corpus_chunk)
     # the chunks made just now were written by the workers: read only those
     chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
-    chunks.append(corpus_chunk)
+    chunks.append(corpus)
     result.triples = sum(c.triples for c in chunks)
     result.graphs = {c.graph: c.nquads.name for c in chunks}
     clock.lap("rdf")

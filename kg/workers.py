@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from kg.config import Config
 from kg.errors import DocumentError
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 POOL_THRESHOLD = 40
 
 _STATE: dict[str, Any] = {}
+
+T = TypeVar("T")
 
 
 def worker_count(config: Config, jobs: int) -> int:
@@ -224,8 +226,9 @@ def _chunk_at(index: int) -> tuple[str, str, int]:
 
 
 def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache_folder: Path, config: Config,
-                progress: Callable[[int, int], None]) -> None:
-    """Write the named graph of each ``(chunk key, extraction, text)`` to the cache.
+                progress: Callable[[int, int], None], meanwhile: Callable[[], T]) -> T:
+    """Write the named graph of each ``(chunk key, extraction, text)`` to the cache, and
+    return what ``meanwhile`` returns: work of this process, done while the workers run.
 
     The tasks reach forked workers with the process, and each is then named by its index:
     pickling the extractions and texts to the workers cost a quarter of the work itself.
@@ -236,8 +239,11 @@ def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache
         for i, task in enumerate(tasks):
             progress(i, len(tasks))
             _chunk_one(task)
-        return
+        return meanwhile()
     with fork_pool(workers, _init_chunks, (minter, minter.base, cache_folder, tasks)) as pool:
         chunksize = max(1, min(16, len(tasks) // (workers * 8)))
-        for i, _ in enumerate(pool.map(_chunk_at, range(len(tasks)), chunksize=chunksize)):
+        done = pool.map(_chunk_at, range(len(tasks)), chunksize=chunksize)  # submitted now
+        value = meanwhile()
+        for i, _ in enumerate(done):
             progress(i, len(tasks))
+    return value
