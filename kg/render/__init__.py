@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib.util
 import multiprocessing
 import os
 from importlib import resources
@@ -42,8 +43,13 @@ from kg.workers import fork_pool
 
 @functools.cache
 def _assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet bundled with pyvis (offline copies)."""
-    lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+    """The vis-network script and stylesheet bundled with pyvis (offline copies), read
+    from its package folder without importing pyvis (which imports IPython: about 0.2
+    CPU-s)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyvis is not installed", name="pyvis")
+    lib = Path(next(iter(spec.submodule_search_locations))).joinpath("templates", "lib", "vis-9.1.2")
     return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), lib.joinpath("vis-network.css").read_text(encoding="utf-8")
 
 
