@@ -28,6 +28,7 @@ import html
 import importlib.util
 import multiprocessing
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -133,13 +134,15 @@ def _write_view(i: int) -> Path:
     return path
 
 
-def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list[Path]:
+def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhile: Callable[[], object] | None = None
+                ) -> list[Path]:
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
-    read the analysis they inherit (nothing is pickled but the view's index). The
-    garbage collector is paused meanwhile (:func:`~kg.analyze.collection_paused`), in
-    the workers too."""
+    read the analysis they inherit (nothing is pickled but the view's index); this
+    process calls ``meanwhile`` (other work of the build: the report) while they draw,
+    or first when the views are drawn here. The garbage collector is paused meanwhile
+    (:func:`~kg.analyze.collection_paused`), in the workers too."""
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder)
     try:
@@ -150,9 +153,14 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
                 order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
                 _prepare()  # once here, not in each worker
                 with fork_pool(workers) as pool:
-                    done = dict(zip(order, pool.map(_write_view, order)))
+                    drawn = pool.map(_write_view, order)
+                    if meanwhile is not None:
+                        meanwhile()
+                    done = dict(zip(order, drawn))
                 written = [done[i] for i in range(len(views))]
             else:
+                if meanwhile is not None:
+                    meanwhile()
                 written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
