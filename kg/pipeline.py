@@ -396,10 +396,15 @@ def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) ->
     clock.lap("analyse")
     stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
     write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    result.files += write_report(analysis, stats, out)
-    clock.lap("report")
+    report: list[Path] = []
+
+    def write_the_report() -> None:  # while worker processes draw the views
+        report.extend(write_report(analysis, stats, out))
+        clock.lap("report")
+
     progress("render", 1, 3)
-    result.files += write_views(analysis, stats, out / "views")
+    views = write_views(analysis, stats, out / "views", meanwhile=write_the_report)
+    result.files += report + views
     clock.lap("render")
     progress("render", 3, 3)
     result.stats = stats

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib.util
 import multiprocessing
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,13 @@ from kg.workers import fork_pool
 
 @functools.cache
 def _assets() -> tuple[str, str]:
-    """The vis-network script and stylesheet bundled with pyvis (offline copies)."""
-    lib = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+    """The vis-network script and stylesheet bundled with pyvis (offline copies), read
+    from its package folder without importing pyvis (which imports IPython: about 0.2
+    CPU-s)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyvis is not installed", name="pyvis")
+    lib = Path(next(iter(spec.submodule_search_locations))).joinpath("templates", "lib", "vis-9.1.2")
     return lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"), lib.joinpath("vis-network.css").read_text(encoding="utf-8")
 
 
@@ -127,13 +134,15 @@ def _write_view(i: int) -> Path:
     return path
 
 
-def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list[Path]:
+def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhile: Callable[[], object] | None = None
+                ) -> list[Path]:
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
-    read the analysis they inherit (nothing is pickled but the view's index). The
-    garbage collector is paused meanwhile (:func:`~kg.analyze.collection_paused`), in
-    the workers too."""
+    read the analysis they inherit (nothing is pickled but the view's index); this
+    process calls ``meanwhile`` (other work of the build: the report) while they draw,
+    or first when the views are drawn here. The garbage collector is paused meanwhile
+    (:func:`~kg.analyze.collection_paused`), in the workers too."""
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder)
     try:
@@ -144,9 +153,14 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path) -> list
                 order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
                 _prepare()  # once here, not in each worker
                 with fork_pool(workers) as pool:
-                    done = dict(zip(order, pool.map(_write_view, order)))
+                    drawn = pool.map(_write_view, order)
+                    if meanwhile is not None:
+                        meanwhile()
+                    done = dict(zip(order, drawn))
                 written = [done[i] for i in range(len(views))]
             else:
+                if meanwhile is not None:
+                    meanwhile()
                 written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
