@@ -29,6 +29,8 @@ DEFAULT = ROOT.parent / "shared" / "corpora" / "lemire-blog"
 RUNNER = """
 import json, sys, time
 from pathlib import Path
+from kg.cli import _configure_threads
+_configure_threads()  # as the kg command does, before numpy loads
 from kg.config import Config
 from kg.pipeline import build
 t = time.perf_counter()
