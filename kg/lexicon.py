@@ -167,7 +167,7 @@ def is_first_name(word: str) -> bool:
 
 
 @functools.cache
-def _zipf_table() -> dict[str, float]:
+def word_frequencies() -> dict[str, float]:
     """The Zipf frequency of every word of wordfreq's English list, as :func:`word_frequency`
     answers it.
 
@@ -210,7 +210,7 @@ def word_frequency(word: str) -> float:
     >>> word_frequency("the"), word_frequency("Xobni")
     (7.73, 0.0)
     """
-    return _zipf_table().get(word.lower(), 0.0)
+    return word_frequencies().get(word.lower(), 0.0)
 
 
 def is_common_word(word: str, threshold: float = 4.0) -> bool:

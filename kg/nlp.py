@@ -40,7 +40,7 @@ from spacy.tokens import Doc
 from spacy.tokenizer import Tokenizer
 
 from kg.errors import ModelError
-from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
+from kg.lexicon import cues, entries, first_names, verb_forms, word_frequencies, word_frequency
 from kg.memo import memo_map, memoised
 
 #: Components of the default pipeline, in order.
@@ -323,6 +323,7 @@ class NameFinder:
         self.not_first = c["not_first_names"]
         self.first = first_names()
         self._titles = {h.rstrip(".") for h in self.honorifics}
+        word_frequencies()  # read with the other lexicons, not in the middle of the first document
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first
