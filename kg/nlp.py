@@ -26,7 +26,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ from spacy.tokens import Doc
 from spacy.tokenizer import Tokenizer
 
 from kg.errors import ModelError
-from kg.lexicon import cues, entries, first_names, verb_forms, word_frequency
+from kg.lexicon import cues, entries, first_names, verb_forms, word_frequencies, word_frequency
 from kg.memo import memo_map, memoised
 
 #: Components of the default pipeline, in order.
@@ -69,9 +69,9 @@ def make_nlp(model: str | None = None) -> Language:
     Raises:
         ModelError: ``model`` is not an installed pipeline.
     """
-    nlp = spacy.blank("en")
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg_tokenizer"}}})
     nlp.max_length = 20_000_000
-    _lighten_tokenizer(nlp)
+    _lighten_vocab(nlp)
     for name in PIPELINE:
         nlp.add_pipe(name)
     if model:
@@ -98,21 +98,38 @@ class _Tokenizer(Tokenizer):
         super().__init__(*args, **kwargs)
 
 
-def _lighten_tokenizer(nlp: Language) -> None:
-    """Make spaCy's tokenizer cheaper without changing a single token: memoised affix
-    look-ups (:class:`_Tokenizer`), and only the lexical attribute the components read.
+@spacy.registry.tokenizers("kg_tokenizer")
+def make_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's default tokenizer (``spacy.Tokenizer.v1``: the language's special cases and
+    affix rules), as a :class:`_Tokenizer`.
+
+    Named in the blank pipeline's config, so that the tokenizer is built once: building
+    spaCy's and then replacing it added every special case twice, a sixth of make_nlp.
+    """
+
+    def tokenizer(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return _Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=spacy.util.compile_prefix_regex(defaults.prefixes).search,
+            suffix_search=spacy.util.compile_suffix_regex(defaults.suffixes).search,
+            infix_finditer=spacy.util.compile_infix_regex(defaults.infixes).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return tokenizer
+
+
+def _lighten_vocab(nlp: Language) -> None:
+    """Compute only the lexical attribute the components read.
 
     Every new word computes spaCy's lexical attributes (shape, stop word, like_num, ...)
     in Python. The components read only a word's text and its lower case (``ORTH`` and
     ``LOWER``), so the vocabulary computes only ``LOWER`` for the words it meets; their
-    other attributes are left unset.
+    other attributes are left unset. No token changes.
     """
-    old = nlp.tokenizer
-    nlp.tokenizer = _Tokenizer(
-        nlp.vocab, rules=old.rules, prefix_search=old.prefix_search, suffix_search=old.suffix_search,
-        infix_finditer=old.infix_finditer, token_match=old.token_match, url_match=old.url_match,
-        faster_heuristics=old.faster_heuristics,
-    )
     nlp.vocab.lex_attr_getters = {LOWER: nlp.vocab.lex_attr_getters[LOWER]}
 
 
@@ -323,6 +340,7 @@ class NameFinder:
         self.not_first = c["not_first_names"]
         self.first = first_names()
         self._titles = {h.rstrip(".") for h in self.honorifics}
+        word_frequencies()  # read with the other lexicons, not in the middle of the first document
 
     def is_first_name(self, word: str) -> bool:
         return word[:1].isupper() and word.lower() in self.first and word.lower() not in self.not_first

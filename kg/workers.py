@@ -1,8 +1,10 @@
 """The per-document work of a build, in this process or in a pool of worker processes.
 
 Input: documents (to parse and extract) or extractions with their texts (to turn into
-named graphs). Output: extractions, and RDF chunks written to the cache. Each worker
-builds its spaCy pipeline once; a document that fails (bad markup, or a bug in a rule)
+named graphs). Output: extractions, and RDF chunks written to the cache. The spaCy
+pipeline is built once, before a pool forks (its workers inherit it), unless the workers
+start while this process has other work to do (reading the corpus or the cache): each
+then builds its own meanwhile. A document that fails (bad markup, or a bug in a rule)
 comes back as a :class:`~kg.errors.DocumentError` naming the file, never stopping the
 rest of the corpus.
 
@@ -14,6 +16,7 @@ process boundaries here, in batches.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -74,10 +77,22 @@ ExtractResult = tuple[str, Extraction | None, str | None, DocumentError | None]
 
 
 def _init_extract(config: Config, cache_folder: Path | None = None) -> None:
-    from kg.nlp import make_nlp
+    """Make this process ready to extract: its pipeline and the cache to write to.
 
-    _STATE["nlp"] = make_nlp(config.model)
-    _STATE["config"] = config
+    The pipeline is kept from an earlier call with the same config, which in a forked
+    worker is the parent's call made before the fork: one pipeline built per build, not
+    one per worker. Once built, its objects (lexicons, matchers, the vocabulary) are
+    frozen out of the garbage collector's sight (:func:`gc.freeze`): they live as long
+    as the process, yet every full collection during extraction walked them all (two
+    thirds of the collector's time on the lemire pages), and a worker that walked them
+    copied the pages it shares with its parent.
+    """
+    if "nlp" not in _STATE or _STATE.get("config") != config:
+        from kg.nlp import make_nlp
+
+        _STATE["nlp"] = make_nlp(config.model)
+        _STATE["config"] = config
+        gc.freeze()
     if cache_folder is not None:
         from kg.cache import Cache
 
@@ -100,8 +115,8 @@ class Started(NamedTuple):
 
 def start_extraction(config: Config, cache_folder: Path | None, jobs: int) -> Started | None:
     """Extraction workers for about ``jobs`` documents, started now so that they build
-    their pipelines while the caller reads the corpus; ``None`` when a pool would not pay.
-    Give them to :func:`extract_all`."""
+    their pipelines (each its own, unless this process has one) while the caller reads
+    the corpus; ``None`` when a pool would not pay. Give them to :func:`extract_all`."""
     workers = worker_count(config, jobs)
     if workers == 1:
         return None
@@ -156,8 +171,11 @@ class Extracting:
                  started: Started | None):
         self.tasks, self.config, self.progress, self.cache_folder = tasks, config, progress, cache_folder
         self.pool, workers = started if started is not None else (None, worker_count(config, len(tasks)))
-        if tasks and self.pool is None and (workers > 1 or alongside):
+        if tasks and self.pool is None and workers > 1:
+            _init_extract(config, cache_folder)  # here, before the pool forks: its workers inherit it
             self.pool = fork_pool(workers, _init_extract, (config, cache_folder))
+        elif tasks and self.pool is None and alongside:  # the worker builds its pipeline meanwhile
+            self.pool = fork_pool(1, _init_extract, (config, cache_folder))
         if tasks and self.pool is not None:
             chunksize = max(1, min(16, len(tasks) // (workers * 8)))
             self.results = self.pool.map(_extract_one, tasks, chunksize=chunksize)  # submitted now
@@ -178,12 +196,7 @@ class Extracting:
             self.close()
 
     def _here(self) -> Iterator[ExtractResult]:
-        if "nlp" not in _STATE or _STATE.get("config") != self.config:
-            _init_extract(self.config, self.cache_folder)
-        elif self.cache_folder is not None:
-            from kg.cache import Cache
-
-            _STATE["extract-cache"] = Cache(self.cache_folder)
+        _init_extract(self.config, self.cache_folder)
         for i, task in enumerate(self.tasks):
             self.progress(i, len(self.tasks))
             yield _extract_one(task)

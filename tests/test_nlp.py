@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,6 +18,18 @@ def spans(doc, group):
 def test_default_pipeline_is_blank_english_plus_own_components(nlp):
     assert tuple(nlp.pipe_names) == PIPELINE
     assert nlp.meta["name"] == "pipeline" and not any(name in nlp.pipe_names for name in ("ner", "parser", "tagger"))
+
+
+def test_the_tokenizer_is_spacys_default_for_english(nlp):
+    import spacy
+
+    default, ours = spacy.blank("en").tokenizer, nlp.tokenizer
+    assert ours.rules == default.rules
+    for attr in ("prefix_search", "suffix_search", "infix_finditer", "url_match"):
+        assert getattr(ours, attr).__self__.pattern == getattr(default, attr).__self__.pattern
+    assert ours.token_match == default.token_match and ours.faster_heuristics == default.faster_heuristics
+    text = "Don't split e.g. (www.example.com/a?b=1), co-operate... 10km: “quoted”!"
+    assert [t.text for t in ours(text)] == [t.text for t in default(text)]
 
 
 def test_a_line_break_ends_a_sentence(nlp):
@@ -77,14 +91,22 @@ def test_candidates_have_the_bounds_of_spacy_spans(nlp):
             assert (start_char, end_char) == (span.start_char, span.end_char)
 
 
+@functools.cache
+def _letters():
+    """A doc of 16 one-letter tokens, made once: a blank pipeline per example made the
+    example's time (and hypothesis's deadline) depend on spaCy's start-up."""
+    import spacy
+
+    return spacy.blank("en")("a b c d e f g h i j k l m n o p")
+
+
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=12))
 def test_lexicon_overlaps_are_resolved_as_by_spacy(ranges):
-    import spacy
     from spacy.util import filter_spans
 
     from kg.nlp import _filter_spans
 
-    doc = spacy.blank("en")("a b c d e f g h i j k l m n o p")
+    doc = _letters()
     candidates = [(start, start + size, 0, 0, "ORG", str(k)) for k, (start, size) in enumerate(ranges)]
     spacy_spans = [doc.char_span(0, 1).__class__(doc, s, e, kb_id=kb) for s, e, _, _, _, kb in candidates]
     assert [(s, e, kb) for s, e, _, _, _, kb in _filter_spans(candidates)] == \

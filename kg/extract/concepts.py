@@ -364,6 +364,10 @@ def _shorter_phrases(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(joined[starts[i]:ends[j - 1]] for i in range(n) for j in range(i + 1, n + 1) if j - i < n))
 
 
+# A pure function of a candidate's key, and keys recur across a corpus; tuples: a small table.
+_shorter_phrases = memoised(_shorter_phrases, size=1 << 15)
+
+
 def _score(cand: _Candidate, longer: list[int]) -> float:
     if cand.key in _document_types() or cand.role:
         return 0.0  # document types and roles (CIO, end users) are not ideas
