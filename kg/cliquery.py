@@ -1,11 +1,12 @@
 """``kg query`` without the command-line framework, and what :mod:`kg.cli` shares with it.
 
-``python -m kg query ...`` answers here when its arguments are a plain query invocation
-(:func:`query_args`); importing typer and building the whole command line costs about
-0.2 s, more than most shipped queries take to evaluate. Anything else (help, a usage
-error, an option this parser does not know, ``KG_DEBUG``, a query that fails) goes to
-:mod:`kg.cli`, which answers as it always has. Both paths read the query, open the graph, format the results
-and report an error with the same functions, defined here, so that they cannot drift.
+``kg query ...`` (and ``python -m kg query ...``) answers here when its arguments are a
+plain query invocation (:func:`query_args`): importing typer and building the whole
+command line costs about 0.2 s, more than most shipped queries take to evaluate.
+Anything else (help, a usage error, an option this parser does not know, ``KG_DEBUG``,
+a query that fails) goes to :mod:`kg.cli`, which answers as it always has. Both paths
+read the query, open the graph, format the results and report an error with the same
+functions, defined here, so that they cannot drift.
 
 This module imports neither typer nor anything heavy: :mod:`kg.store` (pyoxigraph) only
 once a query is run.
@@ -182,3 +183,14 @@ def main(args: list[str]) -> int | None:
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - reported as kg.cli reports it
         return report_error(err)
     return 0
+
+
+def entry() -> None:
+    """The ``kg`` command and ``python -m kg``: a plain ``kg query`` here, anything else
+    through :mod:`kg.cli`."""
+    code = main(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from kg.cli import app
+
+    app()
