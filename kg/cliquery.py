@@ -117,10 +117,12 @@ def query_args(args: list[str]) -> tuple[str | None, Path | None, Path, str] | N
     that the command line would accept as it is (a readable path; ``--file`` no folder; a
     known format). Anything else is for the command line to parse or refuse.
 
-    >>> query_args(["query", "-f", "evidence.rq", "--graph", "out", "--format=csv"])
-    (None, PosixPath('evidence.rq'), PosixPath('out'), 'csv')
-    >>> query_args(["query", "ASK {}"])
-    ('ASK {}', None, PosixPath('exports/kg.ttl'), 'table')
+    >>> sparql, file, graph, fmt = query_args(["query", "-f", "evidence.rq", "--graph", "out", "--format=csv"])
+    >>> sparql, file.as_posix(), graph.as_posix(), fmt
+    (None, 'evidence.rq', 'out', 'csv')
+    >>> sparql, file, graph, fmt = query_args(["query", "ASK {}"])
+    >>> sparql, file, graph.as_posix(), fmt
+    ('ASK {}', None, 'exports/kg.ttl', 'table')
     >>> [query_args(a) for a in (["query", "--help"], ["query"], ["query", "x", "-f", "y"], ["stats"], ["query", "x", "--format", "CSV"])]
     [None, None, None, None, None]
     """
