@@ -1,5 +1,6 @@
-"""``python -m kg``: the same as the ``kg`` command."""
+"""``python -m kg``: the same as the ``kg`` command. A plain ``kg query`` is answered
+without loading the command-line framework (:mod:`kg.cliquery`)."""
 
-from kg.cli import main
+from kg.cliquery import entry
 
-main()
+entry()

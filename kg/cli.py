@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -20,6 +19,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from kg.cliquery import DEFAULT_GRAPH, report_error, results
+from kg.cliquery import configure_logging as _configure_logging
 from kg.errors import KgError
 
 EXIT_SKIPPED = 3
@@ -58,50 +59,14 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except typer.Exit:
             raise
-        except KgError as err:
+        except (KeyboardInterrupt, MemoryError) as err:
+            raise typer.Exit(report_error(err, _say)) from None
+        except Exception as err:  # a library error, or a bug: still one line, the traceback on request
             if debug:
                 raise
-            _report_skipped(getattr(err, "skipped", []))  # why no document could be read
-            raise _fail(err, getattr(err, "exit_code", 1)) from None
-        except KeyboardInterrupt:
-            _say("kg: interrupted; outputs written before are intact")
-            raise typer.Exit(130) from None
-        except MemoryError:
-            raise _fail("out of memory; lower max_file_bytes or split the corpus") from None
-        except Exception as err:  # a bug: still one line, the traceback on request
-            if debug:
-                raise
-            raise _fail(f"internal error: {type(err).__name__}: {err} (set KG_DEBUG=1 for the traceback)") from None
+            raise typer.Exit(report_error(err, _say)) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-class _Stderr(logging.StreamHandler):
-    """Log records as ``kg: message`` on the current ``sys.stderr`` (a test runner swaps it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFormatter(logging.Formatter("kg: %(message)s"))
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def _configure_logging(debug: bool) -> None:
-    """Warnings of kg on stderr; with ``KG_DEBUG``, everything, the libraries' too. A
-    library's own warning ("discarding data: None") would read as kg's and name no file."""
-    root = logging.getLogger()
-    handler = next((h for h in root.handlers if isinstance(h, _Stderr)), None)
-    if handler is None:
-        handler = _Stderr()
-        root.addHandler(handler)
-    handler.filters = [] if debug else [logging.Filter("kg")]
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 #: OpenBLAS's threads wait for work spinning for 2**28 CPU cycles (about 0.1 s) after each
@@ -241,36 +206,16 @@ class Format(str, Enum):
 def query(
     sparql: Annotated[str | None, typer.Argument(help="A SPARQL query (or use --file).", show_default=False)] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file; a bare name such as who-references-whom.rq finds a shipped query.", dir_okay=False)] = None,
-    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph: an output folder, its store, or an RDF file.")] = Path("exports/kg.ttl"),
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph: an output folder, its store, or an RDF file.")] = DEFAULT_GRAPH,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv, or json (SPARQL 1.1 Query Results JSON).")] = Format.table,
 ) -> None:
     """Run a read-only SPARQL query over the graph; the usual prefixes are declared.
 
     Example: kg query --file who-references-whom.rq --format csv
     """
-    from kg.store import format_results, open_graph
-    from kg.store import query as run_query
-
     if (sparql is None) == (file is None):
         raise _fail("give a query or --file, not both and not neither", 2)
-    text = sparql if sparql is not None else _read_query(file)
-    store = open_graph(graph)
-    sys.stdout.write(format_results(run_query(store, text), fmt.value))
-
-
-def _read_query(path: Path) -> str:
-    from kg.errors import QueryError
-
-    if not path.exists() and path.parent == Path("."):
-        from importlib import resources
-
-        shipped = resources.files("kg.queries").joinpath(path.name)
-        if shipped.is_file():
-            return shipped.read_text(encoding="utf-8")
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise QueryError(f"cannot read the query: {err}", path=path) from err
+    sys.stdout.write(results(sparql, file, graph, fmt.value))
 
 
 @app.command()

@@ -98,6 +98,42 @@ def test_query_formats(seeds_build):
     assert result.stdout.splitlines()[0] == "source,sourceLabel,target,targetLabel,count"
 
 
+@pytest.mark.parametrize("args", [
+    ["--file", "who-references-whom.rq", "--format", "csv"],
+    ["-f", "evidence.rq", "--format=json"],
+    ["SELECT ?post WHERE { ?post a sioct:BlogPost } ORDER BY ?post"],
+    ["ASK { ?s ?p ?o }", "--format", "csv"],
+    ["DESCRIBE <https://kg.example/concepts>"],
+])
+def test_query_without_the_command_line_framework_answers_as_it(seeds_build, capsys, args):
+    """``python -m kg query`` answers a plain invocation without typer
+    (:mod:`kg.cliquery`): the same output as the command line, exit 0."""
+    from kg.cliquery import main as quick_query
+
+    out, _ = seeds_build
+    args = ["query", *args, "--graph", str(out)]
+    expected = run(*args)
+    assert quick_query(args) == expected.exit_code == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected.stdout_bytes.decode() and captured.err == expected.stderr == ""
+
+
+def test_query_without_the_command_line_framework_leaves_the_rest_to_it(seeds_build, tmp_path, capsys, monkeypatch):
+    """Anything but a plain, working ``kg query`` goes to the command line: help, usage
+    errors, options it does not parse, a failing query (reported by kg.cli), KG_DEBUG."""
+    from kg.cliquery import main as quick_query
+
+    out, _ = seeds_build
+    for args in (["query", "--help"], ["query"], ["query", "ASK {}", "-f", "x.rq"], ["query", "ASK {}", "--format", "CSV"],
+                 ["query", "--", "ASK {}"], ["query", "ASK {}", "-g"], ["query", "-f", str(tmp_path), "-g", str(out)],
+                 ["query", "SELECT * WHERE {", "-g", str(out)], ["query", "ASK {}", "-g", str(tmp_path / "none")],
+                 ["stats", str(out)], []):
+        assert quick_query(args) is None, args
+    monkeypatch.setenv("KG_DEBUG", "1")
+    assert quick_query(["query", "ASK {}", "-g", str(out)]) is None
+    assert capsys.readouterr().out == ""
+
+
 def test_query_errors(seeds_build, tmp_path):
     out, _ = seeds_build
     result = run("query", "DELETE WHERE { ?s ?p ?o }", "--graph", str(out))
