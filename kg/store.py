@@ -85,10 +85,11 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
 #: An update that changes more than this share of the graphs compacts the store.
 COMPACT_SHARE = 0.05
 #: N-Quads bytes per bulk load. The bulk loader holds a few times what it is given in
-#: memory, and each load leaves index files the final compaction merges: on the lemire
-#: corpus (1M quads) batches of 32 MB peaked at 0.25 GB and took 14–15 CPU-s, of this
-#: size at 0.7 GB and 11.5–12 CPU-s.
-BATCH_BYTES = 128 << 20
+#: memory, and each load leaves index files the final compaction merges. On the lemire
+#: corpus (1M quads): batches of 32 MB took 14–15 CPU-s at 0.25 GB, of 128 MB 11.5–12
+#: CPU-s at 0.7 GB (a cold build peaked at 1.84 GB); of this size, the build takes as long
+#: as with 128 MB and peaks at 1.4 GB.
+BATCH_BYTES = 64 << 20
 
 
 def _batches(files: Iterable[Path]) -> Iterator[bytes]:
