@@ -29,7 +29,7 @@ DEFAULT = ROOT.parent / "shared" / "corpora" / "lemire-blog"
 RUNNER = """
 import json, sys, time
 from pathlib import Path
-from kg.cli import _configure_threads
+from kg.cli import _configure_threads, exit_now
 _configure_threads()  # as the kg command does, before numpy loads
 from kg.config import Config
 from kg.pipeline import build
@@ -37,6 +37,7 @@ t = time.perf_counter()
 r = build([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), Config(workers=int(sys.argv[2])))
 print(json.dumps({"wall": time.perf_counter() - t, "timings": r.timings, "documents": r.documents,
                   "extracted": r.extracted, "unchanged": r.unchanged, "triples": r.triples}))
+exit_now(0)  # and ends as the kg command ends
 """
 
 

@@ -374,7 +374,30 @@ def evaluate(
 
 
 def main() -> None:
-    app()
+    """Run a command, then end the process at once (:func:`exit_now`)."""
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    exit_now(code if isinstance(code, int) else 1 if code else 0)
+
+
+def exit_now(code: int) -> None:
+    """Flush stdout and stderr and end the process without tearing the interpreter down.
+
+    After a build, the interpreter's own shutdown spent about a second freeing objects one
+    by one (700,000 of them on the lemire corpus: lexicons, memo tables, the corpus's
+    extractions) that the operating system reclaims at once. Nothing is left to run by
+    then: worker pools are shut down and the store written when a command returns, and
+    every file is closed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -193,6 +193,6 @@ def entry() -> None:
     code = main(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from kg.cli import app
+    from kg.cli import main as run_command
 
-    app()
+    run_command()
