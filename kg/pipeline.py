@@ -250,7 +250,12 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
                                  alongside=len(todo) < len(docs), started=started)
         found: dict[str, tuple[Extraction, str]] = {}
-        with contextlib.closing(extracting):
+        # The build's own objects (extractions, names, rows) live until it ends and form no
+        # garbage cycles: a collection would only walk them again and again (half the time
+        # of reading the cached extractions of a corpus went to it).
+        from kg.analyze.analysis import collection_paused
+
+        with contextlib.closing(extracting), collection_paused():
             sent = {d.id for d, _, _ in todo}
             for d in docs:
                 if d.id in sent:
@@ -279,11 +284,12 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
             raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
                               skipped=result.skipped)
         clock.lap("extract")
-        changed = _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
-        _analyse(out, result, clock, progress)
-        # While the store is still being written in the background; the JSON of documents
-        # now gone goes last: a build killed before the end leaves every output in place.
-        written = write_extractions(result.extractions, out / "extractions", changed, drop_stale=False)
+        with collection_paused():
+            changed = _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
+            _analyse(out, result, clock, progress)
+            # While the store is still being written in the background; the JSON of documents
+            # now gone goes last: a build killed before the end leaves every output in place.
+            written = write_extractions(result.extractions, out / "extractions", changed, drop_stale=False)
         result.files = written + result.files
         clock.lap("write-json")
         result.pending.result()

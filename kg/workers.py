@@ -99,6 +99,13 @@ def _init_extract(config: Config, cache_folder: Path | None = None) -> None:
         _STATE["extract-cache"] = Cache(cache_folder)
 
 
+def _init_extract_worker(config: Config, cache_folder: Path | None) -> None:
+    """:func:`_init_extract` in a worker process, with the garbage collector on (a worker
+    forked while the build paused it inherits the pause; spaCy's objects may form cycles)."""
+    gc.enable()
+    _init_extract(config, cache_folder)
+
+
 def _warm_up() -> None:
     """Extract a short text: the first document pays for tables built on first use."""
     doc = Document(id="warm-up", source="warm-up.txt", format="text", name="warm-up.txt", digest="",
@@ -120,7 +127,7 @@ def start_extraction(config: Config, cache_folder: Path | None, jobs: int) -> St
     workers = worker_count(config, jobs)
     if workers == 1:
         return None
-    pool = fork_pool(workers, _init_extract, (config, cache_folder))
+    pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
     for _ in range(workers):
         pool.submit(_warm_up)
     return Started(pool, workers)
@@ -173,9 +180,9 @@ class Extracting:
         self.pool, workers = started if started is not None else (None, worker_count(config, len(tasks)))
         if tasks and self.pool is None and workers > 1:
             _init_extract(config, cache_folder)  # here, before the pool forks: its workers inherit it
-            self.pool = fork_pool(workers, _init_extract, (config, cache_folder))
+            self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
         elif tasks and self.pool is None and alongside:  # the worker builds its pipeline meanwhile
-            self.pool = fork_pool(1, _init_extract, (config, cache_folder))
+            self.pool = fork_pool(1, _init_extract_worker, (config, cache_folder))
         if tasks and self.pool is not None:
             chunksize = max(1, min(16, len(tasks) // (workers * 8)))
             self.results = self.pool.map(_extract_one, tasks, chunksize=chunksize)  # submitted now
