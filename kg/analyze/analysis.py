@@ -135,6 +135,11 @@ def collection_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # The objects made meanwhile are all in the youngest generation, which the first
+        # collection after this would walk (a second after a build): they go to the oldest
+        # one instead, as if they had survived collections (frozen, then thawed into it).
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
