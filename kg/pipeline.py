@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.collector import collection_paused
 from kg.config import Config
 from kg.corpus import iter_files, load_corpus, load_files
 from kg.errors import KgError
@@ -250,11 +251,7 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
                                  alongside=len(todo) < len(docs), started=started)
         found: dict[str, tuple[Extraction, str]] = {}
-        # The build's own objects (extractions, names, rows) live until it ends and form no
-        # garbage cycles: a collection would only walk them again and again (half the time
-        # of reading the cached extractions of a corpus went to it).
-        from kg.analyze.analysis import collection_paused
-
+        # The build's own objects live until it ends (kg.collector says why this pays).
         with contextlib.closing(extracting), collection_paused():
             sent = {d.id for d, _, _ in todo}
             for d in docs:

@@ -46,6 +46,11 @@ def worker_count(config: Config, jobs: int) -> int:
     return 1 if jobs < POOL_THRESHOLD else max(1, min(workers, jobs))
 
 
+def _chunksize(jobs: int, workers: int) -> int:
+    """Jobs per message to a pool's workers: about 8 messages per worker, at most 16 jobs each."""
+    return max(1, min(16, jobs // (workers * 8)))
+
+
 def fork_pool(workers: int, initializer: Callable[..., None] | None = None, args: tuple = ()) -> ProcessPoolExecutor:
     """A pool of forked workers (no re-import per worker where the platform allows) that
     die with the build: a build killed with SIGKILL leaves no worker running."""
@@ -178,16 +183,16 @@ class Extracting:
                  started: Started | None):
         self.tasks, self.config, self.progress, self.cache_folder = tasks, config, progress, cache_folder
         self.pool, workers = started if started is not None else (None, worker_count(config, len(tasks)))
-        if tasks and self.pool is None and workers > 1:
+        if not tasks:
+            self.close()
+            return
+        if self.pool is None and workers > 1:
             _init_extract(config, cache_folder)  # here, before the pool forks: its workers inherit it
             self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
-        elif tasks and self.pool is None and alongside:  # the worker builds its pipeline meanwhile
-            self.pool = fork_pool(1, _init_extract_worker, (config, cache_folder))
-        if tasks and self.pool is not None:
-            chunksize = max(1, min(16, len(tasks) // (workers * 8)))
-            self.results = self.pool.map(_extract_one, tasks, chunksize=chunksize)  # submitted now
-        elif self.pool is not None:
-            self.close()
+        elif self.pool is None and alongside:  # the worker builds its pipeline meanwhile
+            self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
+        if self.pool is not None:
+            self.results = self.pool.map(_extract_one, tasks, chunksize=_chunksize(len(tasks), workers))  # submitted now
 
     def __iter__(self) -> Iterator[ExtractResult]:
         if not self.tasks:  # every extraction cached: no pipeline to build
@@ -261,8 +266,7 @@ def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache
             _chunk_one(task)
         return meanwhile()
     with fork_pool(workers, _init_chunks, (minter, minter.base, cache_folder, tasks)) as pool:
-        chunksize = max(1, min(16, len(tasks) // (workers * 8)))
-        done = pool.map(_chunk_at, range(len(tasks)), chunksize=chunksize)  # submitted now
+        done = pool.map(_chunk_at, range(len(tasks)), chunksize=_chunksize(len(tasks), workers))  # submitted now
         value = meanwhile()
         for i, _ in enumerate(done):
             progress(i, len(tasks))

@@ -16,7 +16,7 @@ figures of ``stats.json``.
 - :mod:`kg.analyze.stats`: :class:`Analysis` -> ``stats.json``
 """
 
-from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, analyze, collection_paused, load_query
+from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, analyze, load_query
 from kg.analyze.metrics import (
     BETWEENNESS_EXACT_LIMIT, betweenness_sample_size, bridges, centrality, co_citation, communities, community_of,
     per_year, pmi_graph,
@@ -29,7 +29,7 @@ from kg.analyze.stats import COUNTED, to_stats
 
 __all__ = [
     "BETWEENNESS_EXACT_LIMIT", "COUNTED", "EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "CitationRecord", "analyze", "attribute",
-    "betweenness_sample_size", "bridges", "centrality", "co_citation", "collection_paused", "communities", "community_of",
+    "betweenness_sample_size", "bridges", "centrality", "co_citation", "communities", "community_of",
     "concept_windows", "discussion_graph", "lift", "load_query", "per_year", "person_concept_graph", "pmi_graph", "post_graph",
     "reference_graph", "shared_windows", "to_stats",
 ]

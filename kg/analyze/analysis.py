@@ -8,9 +8,7 @@ reads the store once (:mod:`kg.analyze.reader`).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze.metrics import bridges, centrality, communities, components
+from kg.collector import collection_paused
 
 #: The projections, in the order the views and the report present them.
 PROJECTIONS = ("references", "posts", "concepts", "discussion", "people-concepts")
@@ -121,27 +120,4 @@ def analyze(store: Any, window: int = 1) -> Analysis:
         return Reader(source).run(window)
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for the duration (restored after).
-
-    The analysis and the views make millions of small objects that live until the end
-    and form no garbage cycles; each full collection walks all of them (and the rows
-    they came from) again, a quarter of the analysis time. Reference counting still
-    frees everything else as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # The objects made meanwhile are all in the youngest generation, which the first
-        # collection after this would walk (a second after a build): they go to the oldest
-        # one instead, as if they had survived collections (frozen, then thawed into it).
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-__all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "collection_paused", "load_query"]
+__all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "load_query"]

@@ -114,7 +114,8 @@ def projection_summary(analysis: Analysis, name: str, top: int = TOP) -> dict[st
 def to_stats(analysis: Analysis, documents: int, skipped: list[str]) -> dict[str, Any]:
     """The figures of ``stats.json`` (the garbage collector paused meanwhile, as in
     :func:`~kg.analyze.analyze`)."""
-    from kg.analyze.analysis import PROJECTIONS, collection_paused
+    from kg.analyze.analysis import PROJECTIONS
+    from kg.collector import collection_paused
 
     with collection_paused():
         return _to_stats(analysis, documents, skipped, PROJECTIONS)

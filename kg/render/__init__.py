@@ -33,7 +33,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.analyze import COUNTED, Analysis, collection_paused
+from kg.analyze import COUNTED, Analysis
+from kg.collector import collection_paused
 from kg.files import write_text
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
@@ -142,7 +143,7 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
     read the analysis they inherit (nothing is pickled but the view's index); this
     process calls ``meanwhile`` (other work of the build: the report) while they draw,
     or first when the views are drawn here. The garbage collector is paused meanwhile
-    (:func:`~kg.analyze.collection_paused`), in the workers too."""
+    (:func:`~kg.collector.collection_paused`), in the workers too."""
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder)
     try:

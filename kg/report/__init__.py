@@ -16,9 +16,10 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analyze import COUNTED, Analysis, collection_paused, community_of
+from kg.analyze import COUNTED, Analysis, community_of
 from kg.analyze.metrics import edge_count, iter_edges
 from kg.analyze.stats import first
+from kg.collector import collection_paused
 from kg.files import write_text
 from kg.report.figures import bars_svg, graph_svg
 
