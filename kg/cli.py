@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from kg.cliquery import DEFAULT_GRAPH, report_error, results
+from kg.cliquery import DEFAULT_GRAPH, report_error, report_skipped, results
 from kg.cliquery import configure_logging as _configure_logging
 from kg.errors import KgError
 
@@ -122,8 +122,7 @@ def _default_corpus() -> list[Path]:
 
 
 def _report_skipped(skipped: list[KgError]) -> None:
-    for err in skipped:
-        _say(f"kg: skipped {err}")
+    report_skipped(skipped, _say)
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="A TOML file with a [kg] table (default: ./kg.toml if present).", dir_okay=False)]

@@ -64,12 +64,17 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def report_skipped(skipped: list[KgError], say: Callable[[str], None] = say) -> None:
+    """One line per file skipped, saying why."""
+    for err in skipped:
+        say(f"kg: skipped {err}")
+
+
 def report_error(err: BaseException, say: Callable[[str], None] = say) -> int:
     """Say what went wrong in one line (no traceback) and give the exit code: a library
     error's own, 130 for an interrupt, 1 for anything else."""
     if isinstance(err, KgError):
-        for skipped in getattr(err, "skipped", []):  # why no document could be read
-            say(f"kg: skipped {skipped}")
+        report_skipped(getattr(err, "skipped", []), say)  # why no document could be read
         say(f"kg: error: {err}")
         return getattr(err, "exit_code", 1)
     if isinstance(err, KeyboardInterrupt):
