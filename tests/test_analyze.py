@@ -504,3 +504,35 @@ def test_the_analysis_does_not_depend_on_the_order_of_the_rows(request, build):
                 reorder(table["rows"])
         reordered = analyze(RowsSource(parts)).to_stats(documents=stats["documents"], skipped=stats["skipped"])
         assert reordered == stats
+
+
+@pytest.mark.parametrize("build", ["seeds_build", "lemire_build"])
+def test_the_analysis_of_the_store_is_the_analysis_of_the_build(request, build, tmp_path):
+    """``kg stats`` and ``kg view --redraw`` analyse the store: the figures and views are
+    the build's, although a post's date or a cited post's author lies in another named graph."""
+    import json
+
+    from kg.render import write_views
+    from kg.store import open_graph
+
+    out = request.getfixturevalue(build)
+    out = out[0] if isinstance(out, tuple) else out
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    store = open_graph(out)
+    assert sum(1 for _ in store.named_graphs()) > stats["documents"]  # one per document, and the corpus graph
+    analysis = analyze(store)
+    assert analysis.to_stats(documents=stats["documents"], skipped=stats["skipped"]) == stats
+    drawn = write_views(analysis, stats, tmp_path / "views")
+    assert [p.read_bytes() for p in drawn] == [(out / "views" / p.name).read_bytes() for p in drawn]
+
+
+def test_a_graph_without_named_graphs_is_analysed_as_one(seeds_build):
+    """A Turtle file (``kg stats`` on kg.ttl without its store) holds no named graphs: its
+    queries run on the whole, and the figures count what it holds."""
+    import json
+
+    out, _ = seeds_build
+    store = ox.Store()
+    store.load(path=str(out / "kg.ttl"), format=ox.RdfFormat.TURTLE)
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert analyze(store).to_stats(documents=0, skipped=[])["counts"] == stats["counts"]

@@ -6,6 +6,27 @@ descriptions, which live in the corpus graph.
 The usual prefixes (:data:`kg.prefixes.PREFIXES`) are declared by :func:`kg.store.query`.
 """
 
+import re
+
+#: ``SELECT [DISTINCT] <variables> WHERE {<pattern>}``: the shape of every query here.
+_SELECT = re.compile(r"\s*SELECT (DISTINCT )?([^{]*?)\s*WHERE \{(.*)\}\s*", re.DOTALL)
+
+
+def in_each_graph(query: str) -> str:
+    """``query`` evaluated within each named graph: its pattern inside ``GRAPH ?kgGraph``,
+    and the graph projected first, so that rows of different graphs stay apart as rows
+    computed graph by graph do.
+
+    >>> in_each_graph("SELECT DISTINCT ?s WHERE { ?s a ?t }")
+    'SELECT DISTINCT ?kgGraph ?s WHERE { GRAPH ?kgGraph { ?s a ?t } }'
+    """
+    match = _SELECT.fullmatch(query)
+    if match is None:
+        raise ValueError(f"not a SELECT ... WHERE {{ ... }} query: {query[:60]!r}")
+    distinct, variables, pattern = match.groups()
+    return f"SELECT {distinct or ''}?kgGraph {variables} WHERE {{ GRAPH ?kgGraph {{{pattern}}} }}"
+
+
 ENTITIES = """
 SELECT DISTINCT ?e ?type ?label WHERE {
   VALUES (?class ?type) { (foaf:Person "person") (foaf:Organization "organisation") (skos:Concept "concept") (schema:CreativeWork "work") }
