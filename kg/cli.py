@@ -69,20 +69,16 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: OpenBLAS's threads wait for work spinning for 2**28 CPU cycles (about 0.1 s) after each
-#: call before they sleep; 2**4 makes them sleep at once.
-BLAS_THREAD_TIMEOUT = "4"
-
-
 def _configure_threads() -> None:
-    """Idle OpenBLAS threads sleep instead of spinning (unless the user says otherwise).
+    """numpy's OpenBLAS computes in one thread (unless the user says otherwise).
 
-    The layout of the views and the report makes hundreds of small eigenproblems; after
-    each, numpy's OpenBLAS threads spin for about 0.1 s, about a CPU-second in all on a
-    large corpus, taken from the other process on a busy machine. The number of threads,
-    and so every result, stays the same. OpenBLAS reads the setting when it is loaded:
-    this runs before numpy is imported, and the worker processes inherit it."""
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)
+    The layout of the views and the report makes hundreds of small eigenproblems, too
+    small for threads to pay. With one thread per core, the node positions depended on
+    the number of cores (OpenBLAS splits the work, and the rounding, by thread), and
+    idle threads spun for about 0.1 s after each call, a CPU-second in all on a large
+    corpus. OpenBLAS reads the setting when it is loaded: this runs before numpy is
+    imported, and the worker processes inherit it."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @contextmanager

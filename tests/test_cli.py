@@ -287,3 +287,18 @@ def test_build_takes_a_number_of_workers(seeds_copy, tmp_path):
     assert (tmp_path / "out" / "kg.ttl").is_file()
     refused = run("build", str(seeds_copy), "--out", str(tmp_path / "out"), "--workers", "-1")
     assert refused.exit_code == 2 and "--workers" in refused.stderr
+
+
+def test_the_kg_command_computes_in_one_blas_thread_unless_told(monkeypatch):
+    """The views' node positions must not depend on the machine's cores (OpenBLAS splits
+    an eigenproblem by thread); a user's own setting stands."""
+    import os
+
+    from kg.cli import _configure_threads
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    _configure_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    _configure_threads()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
