@@ -162,6 +162,36 @@ def _json_name(ex: Extraction) -> str:
     return f"{json_stem(ex.document)}.json"
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(", ", ": ")).encode
+
+
+def extraction_text(data: dict[str, Any]) -> str:
+    """A document's extraction as JSON text: a line per field, and a line per record of
+    the lists of records (persons, citations, sentences ...), so that a diff or a search
+    shows whole records. (Also about three times faster to write than ``indent=1``, whose
+    encoder is written in Python.)
+
+    >>> print(extraction_text({"title": "T", "span": [0, 5], "persons": [{"name": "Ann"}, {"name": "Bo"}], "links": []}), end="")
+    {
+     "title": "T",
+     "span": [0, 5],
+     "persons": [
+      {"name": "Ann"},
+      {"name": "Bo"}
+     ],
+     "links": []
+    }
+    """
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value and all(isinstance(item, (dict, list)) for item in value):
+            records = ",\n  ".join(map(_ENCODE, value))
+            lines.append(f" {_ENCODE(key)}: [\n  {records}\n ]")
+        else:
+            lines.append(f" {_ENCODE(key)}: {_ENCODE(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 def write_extractions(extractions: list[Extraction], folder: Path, changed: set[str] | None = None,
                       drop_stale: bool = True) -> list[Path]:
     """Write one JSON per document (atomically) and drop files of documents now gone.
@@ -177,7 +207,7 @@ def write_extractions(extractions: list[Extraction], folder: Path, changed: set[
     for ex in extractions:
         path = folder / _json_name(ex)
         if changed is None or ex.doc_id in changed or not path.exists():
-            write_text(path, json.dumps(ex.to_json(), ensure_ascii=False, indent=1) + "\n", durable=False)
+            write_text(path, extraction_text(ex.to_json()), durable=False)
         written.append(path)
     if drop_stale:
         drop_stale_json(folder, written)
