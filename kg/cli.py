@@ -255,7 +255,7 @@ def view(
         store = open_graph(out)  # first: no build there is an error, not a new folder
         with build_lock(out):
             analysis = analyze(store)
-            stats = _read_stats(out) or analysis.to_stats(documents=0, skipped=[])
+            stats = _read_stats(out) or analysis.to_stats(documents=analysis.documents, skipped=[])
             write_views(analysis, stats, out / "views")
     typer.echo(str(index.resolve()))
     if open_browser:
@@ -290,7 +290,8 @@ def stats(
         from kg.analyze import analyze
         from kg.store import open_graph
 
-        data = analyze(open_graph(out)).to_stats(documents=0, skipped=[])
+        analysis = analyze(open_graph(out))
+        data = analysis.to_stats(documents=analysis.documents, skipped=[])
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
         return

@@ -187,6 +187,10 @@ def test_view_and_stats(seeds_build, tmp_path):
     result = run("stats", "--out", str(out))
     assert result.exit_code == 0 and "posts" in result.stdout and "most cited person" in result.stdout
     assert "people-concepts" in result.stdout  # a line per projection
+    built = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    (out / "stats.json").unlink()  # computed from the store: the same figures
+    result = run("stats", "--out", str(out), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == built
     result = run("stats", "--out", str(tmp_path / "nothing"))
     assert result.exit_code == 1 and "run `kg build` first" in one_error_line(result)
 

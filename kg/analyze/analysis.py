@@ -36,6 +36,7 @@ class Analysis:
     """The projections of one graph, their metrics, and what the views show of each node.
 
     Attributes:
+        documents: the documents the posts come from.
         counts: things per type, citations per kind.
         labels: display name of every node (entities, posts, comments).
         kinds: ``person``, ``organisation``, ``concept``, ``work``, ``post``, ``comment``,
@@ -58,6 +59,7 @@ class Analysis:
         years: per year: posts, comments, citations, most cited, most named concepts.
     """
 
+    documents: int = 0
     counts: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)

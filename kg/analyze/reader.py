@@ -162,6 +162,7 @@ class Reader:
             if parent is not None:
                 facts.append(("replies to", a.labels.get(parent, parent)))
         self.posts = posts
+        a.documents = len({r["document"] for r in posts.values()})
         a.author_of = dict(sorted(self.creator_of.items()))
         a.graphs["discussion"] = discussion_graph(items)
 
