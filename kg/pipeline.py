@@ -60,13 +60,14 @@ class RunResult:
     #: graph IRI -> the N-Quads file of the cache it was loaded from
     graphs: dict[str, str] = field(default_factory=dict)
     chunks: list[Any] = field(default_factory=list, repr=False)
-    pending: Any = field(default=None, repr=False)
+    #: the outputs being written in the background (:class:`_Background`)
+    pending: list[Any] = field(default_factory=list, repr=False)
 
 
 class _Background:
     """A call run in a thread; :meth:`result` waits for it and re-raises its error."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any):
+    def __init__(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any):
         import threading
 
         self._value: Any = None
@@ -78,7 +79,7 @@ class _Background:
             except BaseException as err:  # re-raised in the calling thread
                 self._error = err
 
-        self._thread = threading.Thread(target=run, name="kg-store", daemon=True)
+        self._thread = threading.Thread(target=run, name=f"kg-{name}", daemon=True)
         self._thread.start()
 
     def result(self) -> Any:
@@ -319,8 +320,9 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
             written = write_extractions(result.extractions, out / "extractions", changed, drop_stale=False)
         result.files = written + result.files
         clock.lap("write-json")
-        result.pending.result()
-        clock.lap("write-store")
+        for pending in result.pending:
+            pending.result()
+        clock.lap("background")
         drop_stale_json(out / "extractions", written)
         cache.save_manifest({
             "inputs": inputs,
@@ -358,8 +360,7 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     the documents whose JSON may have changed (``None``: all)."""
     from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
     from kg.build import Minter, chunk_key, corpus_triples, post_urls
-    from kg.export import prefix_header, serialize_graph
-    from kg.files import write_joined
+    from kg.export import serialize_graph
     from kg.resolve import resolve_corpus
     from kg.store import write_store_from
     from kg.workers import make_chunks
@@ -395,18 +396,28 @@ def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys:
     # the documents whose named graph differs from the last build's
     before = set((previous or {}).values())
     changed = {doc for doc, key in chunk_keys.items() if f"{key}.nq" not in before} if manifest else None
-    # The store is written in the background (pyoxigraph releases the GIL) while the rest
-    # of the build goes on; it is waited for before the build ends.
-    result.pending = _Background(write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous)
+    # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
+    # the cache: reading and writing) are written in the background while the rest of
+    # the build goes on; they are waited for before the build ends.
+    result.pending = [
+        _Background("store", write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous),
+        _Background("rdf", _write_rdf_files, out, chunks, config.base_iri),
+    ]
     result.chunks = chunks
-    header = prefix_header(config.base_iri)
-    write_joined(out / "kg.ttl", header, [c.turtle for c in chunks])
-    write_joined(out / "kg.trig", header, [part for c in chunks for part in _trig_parts(c)])
     result.files += [out / "kg.ttl", out / "kg.trig"]
     result.extractions = extractions
     result.documents = len(items)
-    clock.lap("write-rdf")
     return changed
+
+
+def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:
+    """``kg.ttl`` and ``kg.trig``, joined from the named graphs' Turtle in the cache."""
+    from kg.export import prefix_header
+    from kg.files import write_joined
+
+    header = prefix_header(base_iri)
+    write_joined(out / "kg.ttl", header, [c.turtle for c in chunks])
+    write_joined(out / "kg.trig", header, [part for c in chunks for part in _trig_parts(c)])
 
 
 def _trig_parts(chunk: Any) -> tuple[bytes, Path, bytes]:
