@@ -8,7 +8,10 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
 ``rdf/<key>.nq|.ttl|.rows``  a named graph as N-Quads and as a Turtle body, the rows
                         it gives the analysis, keyed by the extraction and every
                         corpus-wide name its triples use;
-``manifest.json``       what the last complete build was made of (written last).
+``manifest.json``       what the last complete build was made of (written last);
+``files.json``          the documents of each corpus file by the file's state on this
+                        disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
+                        read again.
 
 Everything here is JSON or RDF text, never pickle, so a cache folder cannot run code.
 A corrupt or foreign entry reads as missing and is recomputed.
@@ -144,6 +147,22 @@ class Cache:
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         write_text(self.folder / "manifest.json", json.dumps({"cache_version": CACHE_VERSION, **manifest}, indent=1, sort_keys=True))
+
+    def load_files(self) -> dict[str, Any] | None:
+        """What :meth:`save_files` kept (``None`` if missing, damaged or foreign)."""
+        try:
+            data = json.loads((self.folder / "files.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data.get("files") if isinstance(data, dict) and data.get("cache_version") == CACHE_VERSION else None
+
+    def save_files(self, files: dict[str, Any]) -> None:
+        """Keep the corpus files' states (:attr:`kg.corpus.KnownFiles.now`). They name
+        paths, inodes and times of this disk, so unlike the rest of the cache they differ
+        from one folder or machine to another."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_text(self.folder / "files.json", json.dumps({"cache_version": CACHE_VERSION, "files": files}, sort_keys=True),
+                   durable=False)
 
     def prune(self) -> int:
         """Delete the entries this build did not use; returns how many files went."""

@@ -21,6 +21,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from kg.chars import drop_controls
 from kg.config import DEFAULT_MAX_FILE_BYTES
@@ -387,16 +388,79 @@ def load_corpus(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_FILE_BYTE
 
 
 def load_files(files: Iterable[SourceFile], problems: list[DocumentError], *,
-               max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[DocumentError]]:
-    """:func:`load_corpus` on the files :func:`iter_files` listed (and the problems it met)."""
+               max_bytes: int = DEFAULT_MAX_FILE_BYTES, known: KnownFiles | None = None
+               ) -> tuple[list[Document], list[DocumentError]]:
+    """:func:`load_corpus` on the files :func:`iter_files` listed (and the problems it met).
+
+    Args:
+        known: the files as a previous build read them: one whose state is unchanged is
+            not read again (:class:`KnownFiles`).
+    """
     problems = list(problems)
     docs: list[Document] = []
     for source in files:
         try:
-            docs.extend(load_file(source, max_bytes=max_bytes))
+            docs.extend(load_file(source, max_bytes=max_bytes) if known is None else known.load(source, max_bytes))
         except DocumentError as err:
             problems.append(err)
     return _unique_ids(docs), problems
+
+
+class KnownFiles:
+    """The documents of each file as a previous build read them, by the file's state (size,
+    modification and change times, inode, device, mode), as make and git tell a changed
+    file: a file in the state it had is not read again, and its documents come back
+    without their content (``None``); :meth:`with_content` reads it when it is needed.
+
+    Args:
+        before: :attr:`now` of the previous build (JSON-ready), or ``None``.
+    """
+
+    def __init__(self, before: dict[str, Any] | None = None):
+        self.before = before if isinstance(before, dict) else {}
+        #: the state and documents (without content) of every file read or recognised now
+        self.now: dict[str, Any] = {}
+
+    def load(self, source: SourceFile, max_bytes: int) -> list[Document]:
+        """The documents of ``source``, read only if it changed (:func:`load_file`)."""
+        key = f"{os.path.abspath(source.path)}\x00{source.relative}"
+        try:
+            state = _state(source.path.stat())
+        except OSError:
+            state = None  # load_file says why
+        entry = self.before.get(key)
+        if state is not None and entry is not None and entry.get("state") == state and state[0] <= max_bytes:
+            try:
+                docs = [Document(**fields, content=None, path=str(source.path)) for fields in entry["documents"]]
+            except (KeyError, TypeError):  # written by another version: read the file
+                docs = None
+            if docs is not None:
+                self.now[key] = entry
+                return docs
+        docs = load_file(source, max_bytes=max_bytes)
+        if state is not None:
+            self.now[key] = {"state": state, "documents": [
+                {"id": d.id, "source": d.source, "format": d.format, "digest": d.digest, "name": d.name} for d in docs]}
+        return docs
+
+    @staticmethod
+    def with_content(doc: Document, max_bytes: int) -> Document:
+        """``doc`` with its content, read from its file when it came without.
+
+        Raises:
+            DocumentError: the file is unreadable now, or changed since it was listed.
+        """
+        if doc.content is not None:
+            return doc
+        path = Path(doc.path or doc.source)
+        for fresh in load_file(SourceFile(path, doc.source), max_bytes=max_bytes):
+            if fresh.name == doc.name and fresh.digest == doc.digest:
+                return replace(doc, content=fresh.content)
+        raise DocumentError("changed while kg was building it; build again", path=path)
+
+
+def _state(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode]
 
 
 def _unique_ids(docs: list[Document]) -> list[Document]:

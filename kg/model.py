@@ -52,7 +52,9 @@ class Document:
             plus ``#<entry>`` for one entry of a feed or export file.
         source: that relative path, POSIX style, as it names the file to the user.
         format: ``text``, ``html``, ``markdown``, ``rss``, ``atom`` or ``wxr``.
-        content: the decoded content (for an entry of a multi-entry file, that entry).
+        content: the decoded content (for an entry of a multi-entry file, that entry);
+            ``None`` when a build knew the file unchanged and did not read it
+            (:class:`kg.corpus.KnownFiles`).
         digest: SHA-256 of the raw bytes and the entry key; the cache key of extraction.
         name: the file name (``feed.xml#<entry>`` for an entry); names the per-document JSON.
         path: the file as the user named it (the corpus path joined with ``source``), for
@@ -62,7 +64,7 @@ class Document:
     id: str
     source: str
     format: str
-    content: str
+    content: str | None
     digest: str
     name: str
     path: str | None = field(default=None, compare=False)

@@ -29,7 +29,7 @@ from typing import Any
 
 from kg.collector import collection_paused
 from kg.config import Config
-from kg.corpus import iter_files, load_corpus, load_files
+from kg.corpus import KnownFiles, iter_files, load_corpus, load_files
 from kg.errors import KgError
 from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
@@ -261,8 +261,10 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         files, problems = iter_files(paths)
         # A first build: the extraction workers build their pipelines while the corpus is read.
         started = start_extraction(config, cache.folder, len(files)) if manifest is None else None
+        # files in the state the last build saw are not read again
+        known = KnownFiles(cache.load_files())
         try:
-            docs, problems = load_files(files, problems, max_bytes=config.max_file_bytes)
+            docs, problems = load_files(files, problems, max_bytes=config.max_file_bytes, known=known)
         except BaseException:
             if started is not None:
                 started.pool.shutdown(cancel_futures=True)
@@ -272,30 +274,36 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
         inputs = inputs_digest(((f"{d.id}|{names[d.id]}|{d.source}", d.digest) for d in docs), settings)
         clock.lap("load")
+        if known.now != known.before:
+            cache.save_files(known.now)
         if manifest and manifest.get("inputs") == inputs and _complete(out, manifest):
             return _unchanged(result, out, manifest)
 
         # 1. extraction, cached by content: the documents not in the cache go to the
         # workers at once, and the cached ones are read meanwhile
         keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
-        todo = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
+        uncached = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
+        todo = _readable(uncached, config, result.skipped)
         extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
                                  alongside=len(todo) < len(docs), started=started)
         found: dict[str, tuple[Extraction, str]] = {}
         # The build's own objects live until it ends (kg.collector says why this pays).
         with contextlib.closing(extracting), collection_paused():
-            sent = {d.id for d, _, _ in todo}
+            asked = {d.id for d, _, _ in uncached}  # sent to the workers, or skipped as unreadable
+            missing = []
             for d in docs:
-                if d.id in sent:
+                if d.id in asked:
                     continue
                 hit = cache.load_extraction(keys[d.id])
                 if hit is not None and hit[0].document == names[d.id]:
                     found[d.id] = hit
                 else:  # unreadable, or made under another name
-                    todo.append((d, names[d.id], keys[d.id]))
+                    missing.append((d, names[d.id], keys[d.id]))
             clock.lap("cache-read")
+            missing = _readable(missing, config, result.skipped)
+            todo += missing
             failed: set[str] = set()
-            late = extract_all(todo[len(sent):], config, lambda i, n: progress("extract", i, n), cache.folder)
+            late = extract_all(missing, config, lambda i, n: progress("extract", i, n), cache.folder)
             with contextlib.closing(late):
                 for doc_id, ex, text, err in itertools.chain(extracting, late):
                     if err is not None:
@@ -334,6 +342,19 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         cache.prune()
         clock.lap("manifest")
     return result
+
+
+def _readable(tasks: list[tuple[Document, str, str]], config: Config, skipped: list[KgError]
+              ) -> list[tuple[Document, str, str]]:
+    """Extraction tasks with their documents' content, read now for a file known unchanged
+    (:class:`~kg.corpus.KnownFiles`); a file that cannot be read any more is skipped."""
+    out = []
+    for doc, name, key in tasks:
+        try:
+            out.append((KnownFiles.with_content(doc, config.max_file_bytes), name, key))
+        except KgError as err:
+            skipped.append(err)
+    return out
 
 
 def _complete(out: Path, manifest: dict[str, Any]) -> bool:

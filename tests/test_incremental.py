@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from kg.config import Config
+from kg.errors import DocumentError
 from kg.pipeline import build
 from kg.store import open_graph
 
@@ -133,3 +135,78 @@ def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
     assert cache.load_chunk("k").nquads.read_bytes() == b"new\n" and other.read_bytes() == b"nq\n"
     cache.chunk_paths("k")[-1].unlink()  # a build killed before the .json: the data alone reads as missing
     assert cache.load_chunk("k") is None
+
+
+def loaded(monkeypatch):
+    """The files kg.corpus reads from now on, by name."""
+    import kg.corpus
+
+    names: list[str] = []
+    original = kg.corpus.load_file
+
+    def load_file(source, **kwargs):
+        names.append(source.path.name)
+        return original(source, **kwargs)
+
+    monkeypatch.setattr(kg.corpus, "load_file", load_file)
+    return names
+
+
+def test_a_rebuild_reads_only_the_files_that_changed(seeds_copy, tmp_path, monkeypatch):
+    """As make and git do: a file whose size, times and inode are those of the last build
+    is not read again; an edit that keeps the size and the modification time is still seen
+    (the change time moves), and the result equals a clean build."""
+    import os
+
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    read = loaded(monkeypatch)
+    assert build([seeds_copy], out, Config()).unchanged and read == []
+    touched = seeds_copy / "001_787f81ed9a464c78.txt"
+    os.utime(touched)  # a new time, the same bytes: read once, nothing to rebuild
+    assert build([seeds_copy], out, Config()).unchanged and read == [touched.name]
+    assert build([seeds_copy], out, Config()).unchanged and read == [touched.name]
+    read.clear()
+    edited = seeds_copy / "003_faa050c178f4e7de.txt"
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    assert "social IT folks" in text
+    edited.write_text(text.replace("social IT folks", "social IT hacks"), encoding="utf-8")  # same size
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same modification time
+    result = build([seeds_copy], out, Config())
+    assert read == [edited.name] and result.extracted == 1
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+
+
+def test_a_known_file_is_read_when_its_extraction_is_gone(seeds_copy, tmp_path, monkeypatch):
+    """A file in its last state whose cached extraction was removed is read and extracted."""
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    for entry in (out / ".cache" / "extract").glob("*.json"):
+        entry.unlink()
+    (out / "kg.ttl").unlink()  # so that the build is not "nothing changed"
+    read = loaded(monkeypatch)
+    result = build([seeds_copy], out, Config())
+    assert result.extracted == 5 and sorted(read) == sorted(p.name for p in seeds_copy.iterdir())
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+
+
+def test_a_known_file_that_changes_during_the_build_is_skipped_not_mixed_up(seeds_copy, tmp_path):
+    """Its content read later must be the content its state promised, or the extraction
+    of new bytes would be cached under the old bytes' key."""
+    from kg.corpus import KnownFiles, SourceFile
+
+    known = KnownFiles()
+    path = seeds_copy / "003_faa050c178f4e7de.txt"
+    [doc] = known.load(SourceFile(path, path.name), 10 << 20)
+    again = KnownFiles(known.now)
+    [unread] = again.load(SourceFile(path, path.name), 10 << 20)
+    assert unread.content is None and unread.digest == doc.digest
+    assert KnownFiles.with_content(unread, 10 << 20).content == doc.content
+    path.write_text("Another post\n\nIt says something else.\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="changed while kg was building"):
+        KnownFiles.with_content(unread, 10 << 20)
