@@ -300,6 +300,8 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
                 else:  # unreadable, or made under another name
                     missing.append((d, names[d.id], keys[d.id]))
             clock.lap("cache-read")
+            if todo:  # the workers are busy: meanwhile, what the next stages need
+                _load_later_stages()
             missing = _readable(missing, config, result.skipped)
             todo += missing
             failed: set[str] = set()
@@ -342,6 +344,20 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         cache.prune()
         clock.lap("manifest")
     return result
+
+
+def _load_later_stages() -> None:
+    """Import what the stages after extraction use (networkx, scipy, igraph, jinja2) and
+    read the views' assets: about half a second this process would spend later."""
+    import igraph  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    import kg.analyze.reader  # noqa: F401
+    import kg.build  # noqa: F401
+    import kg.report  # noqa: F401
+    from kg.render import prepare
+
+    prepare()
 
 
 def _readable(tasks: list[tuple[Document, str, str]], config: Config, skipped: list[KgError]

@@ -114,8 +114,9 @@ th{{text-align:left;padding-right:1em;font-weight:normal;color:#555}}li{{margin-
 """
 
 
-def _prepare() -> None:
-    """Read the assets and template, and import what drawing needs."""
+def prepare() -> None:
+    """Read the assets and template, and import what drawing needs (done once, also when
+    called again)."""
     import scipy.sparse.csgraph
     import scipy.spatial  # noqa: F401
 
@@ -152,7 +153,7 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
             workers = min(len(views), os.cpu_count() or 1)
             if nodes > PARALLEL_NODES and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 order = sorted(range(len(views)), key=lambda i: -views[i].graph.number_of_nodes())  # big first
-                _prepare()  # once here, not in each worker
+                prepare()  # once here, not in each worker
                 with fork_pool(workers) as pool:
                     drawn = pool.map(_write_view, order)
                     if meanwhile is not None:
@@ -171,5 +172,5 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
     return written
 
 
-__all__ = ["MAX_EDGES", "MAX_NODES", "PHYSICS_LIMIT", "View", "render_index", "render_view", "trim", "trim_components", "trim_edges",
+__all__ = ["MAX_EDGES", "MAX_NODES", "PHYSICS_LIMIT", "View", "prepare", "render_index", "render_view", "trim", "trim_components", "trim_edges",
            "view_data", "views_of", "write_views"]
