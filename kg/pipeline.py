@@ -241,51 +241,95 @@ OUTPUTS = ("kg.ttl", "kg.trig", "stats.json", "report.md", "views/index.html")
 def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress = _noop) -> RunResult:
     """``kg build``: the graph, its store, the JSON, the analysis and the views.
 
-    Incremental: a document's extraction is cached by its bytes and the options, its named
-    graph by the extraction and the corpus-wide names it uses; the store is updated from a
-    checkpoint of the previous one; ``kg.ttl`` and ``kg.trig`` are joined from the cached
-    graphs. The corpus-wide steps (names across documents, analysis, views) always run on
-    the whole corpus. A build whose inputs and options are those of the last complete
-    build changes nothing.
+    Incremental: a corpus file in the state the last build saw is not read again; a
+    document's extraction is cached by its bytes and the options, its named graph by the
+    extraction and the corpus-wide names it uses; the store is updated from a checkpoint
+    of the previous one; ``kg.ttl`` and ``kg.trig`` are joined from the cached graphs. The
+    corpus-wide steps (names across documents, analysis, views) always run on the whole
+    corpus. A build whose inputs and options are those of the last complete build
+    changes nothing.
     """
-    from kg.cache import Cache, extraction_key, inputs_digest
-    from kg.config import PIPELINE_VERSION
-    from kg.workers import extract_all, start_extraction
-
     paths = list(paths)
-    result = RunResult(out=out)
-    clock = _Clock(result.timings)
     with build_lock(out):
-        cache = Cache(out / ".cache")
-        manifest = cache.load_manifest()
+        run = _Build(out, config, progress)
+        docs, names, inputs = run.load(paths)
+        if run.manifest and run.manifest.get("inputs") == inputs and _complete(out, run.manifest):
+            return _unchanged(run.result, out, run.manifest)
+        items, keys = run.extract(docs, names)
+        if not items:
+            from kg.errors import CorpusError
+
+            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
+                              skipped=run.result.skipped)
+        with collection_paused():
+            changed = run.write_graph(items, keys)
+            run.analyse()
+            # While the store is still being written in the background; the JSON of documents
+            # now gone goes last: a build killed before the end leaves every output in place.
+            written = write_extractions(run.result.extractions, out / "extractions", changed, drop_stale=False)
+        run.finish(inputs, written)
+    return run.result
+
+
+class _Build:
+    """One ``kg build`` under way: its stages, and what they share (the output folder, the
+    options, the cache, the result, the clock)."""
+
+    def __init__(self, out: Path, config: Config, progress: Progress):
+        from kg.cache import Cache
+
+        self.out = out
+        self.config = config
+        self.progress = progress
+        self.result = RunResult(out=out)
+        self.clock = _Clock(self.result.timings)
+        self.cache = Cache(out / ".cache")
+        self.manifest = self.cache.load_manifest()
+        self.started: Any = None
+
+    def load(self, paths: list[Path]) -> tuple[list[Document], dict[str, str], str]:
+        """The corpus's documents, their unique names, and one digest of the inputs."""
+        from kg.cache import inputs_digest
+        from kg.config import PIPELINE_VERSION
+        from kg.workers import start_extraction
+
+        config = self.config
         files, problems = iter_files(paths)
-        # A first build: the extraction workers build their pipelines while the corpus is read.
-        started = start_extraction(config, cache.folder, len(files)) if manifest is None else None
-        # files in the state the last build saw are not read again
-        known = KnownFiles(cache.load_files())
+        if self.manifest is None:  # a first build: the workers build their pipelines while the corpus is read
+            self.started = start_extraction(config, self.cache.folder, len(files))
+        known = KnownFiles(self.cache.load_files())  # files in the state the last build saw are not read again
         try:
             docs, problems = load_files(files, problems, max_bytes=config.max_file_bytes, known=known)
         except BaseException:
-            if started is not None:
-                started.pool.shutdown(cancel_futures=True)
+            if self.started is not None:
+                self.started.pool.shutdown(cancel_futures=True)
             raise
-        result.skipped = list(problems)
+        self.result.skipped = list(problems)
         names = _unique_names(docs)
         settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
         inputs = inputs_digest(((f"{d.id}|{names[d.id]}|{d.source}", d.digest) for d in docs), settings)
-        clock.lap("load")
+        self.clock.lap("load")
         if known.now != known.before:
-            cache.save_files(known.now)
-        if manifest and manifest.get("inputs") == inputs and _complete(out, manifest):
-            return _unchanged(result, out, manifest)
+            self.cache.save_files(known.now)
+        return docs, names, inputs
 
-        # 1. extraction, cached by content: the documents not in the cache go to the
-        # workers at once, and the cached ones are read meanwhile
+    def extract(self, docs: list[Document], names: dict[str, str]
+                ) -> tuple[list[tuple[Document, Extraction, str]], dict[str, str]]:
+        """Each document's extraction and text, in corpus order, and its cache key.
+        Cached by content: the documents not in the cache go to the workers at once, and
+        the cached ones are read meanwhile."""
+        from kg.cache import extraction_key
+        from kg.workers import extract_all
+
+        cache, config, result = self.cache, self.config, self.result
+
+        def progress(i: int, n: int) -> None:
+            self.progress("extract", i, n)
+
         keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
         uncached = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
         todo = _readable(uncached, config, result.skipped)
-        extracting = extract_all(todo, config, lambda i, n: progress("extract", i, n), cache.folder,
-                                 alongside=len(todo) < len(docs), started=started)
+        extracting = extract_all(todo, config, progress, cache.folder, alongside=len(todo) < len(docs), started=self.started)
         found: dict[str, tuple[Extraction, str]] = {}
         # The build's own objects live until it ends (kg.collector says why this pays).
         with contextlib.closing(extracting), collection_paused():
@@ -299,13 +343,13 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
                     found[d.id] = hit
                 else:  # unreadable, or made under another name
                     missing.append((d, names[d.id], keys[d.id]))
-            clock.lap("cache-read")
+            self.clock.lap("cache-read")
             if todo:  # the workers are busy: meanwhile, what the next stages need
                 _load_later_stages()
             missing = _readable(missing, config, result.skipped)
             todo += missing
             failed: set[str] = set()
-            late = extract_all(missing, config, lambda i, n: progress("extract", i, n), cache.folder)
+            late = extract_all(missing, config, progress, cache.folder)
             with contextlib.closing(late):
                 for doc_id, ex, text, err in itertools.chain(extracting, late):
                     if err is not None:
@@ -315,35 +359,111 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
                     found[doc_id] = (ex, text)
                     cache.used.add(cache.extract_dir / f"{keys[doc_id]}.json")
         result.extracted = len(todo) - len(failed)
-        items = [(d, *found[d.id]) for d in docs if d.id in found]
-        if not items:
-            from kg.errors import CorpusError
+        self.clock.lap("extract")
+        return [(d, *found[d.id]) for d in docs if d.id in found], keys
 
-            raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
-                              skipped=result.skipped)
-        clock.lap("extract")
-        with collection_paused():
-            changed = _write_graph(out, items, keys, cache, config, manifest, result, clock, progress)
-            _analyse(out, result, clock, progress)
-            # While the store is still being written in the background; the JSON of documents
-            # now gone goes last: a build killed before the end leaves every output in place.
-            written = write_extractions(result.extractions, out / "extractions", changed, drop_stale=False)
+    def write_graph(self, items: list[tuple[Document, Extraction, str]], keys: dict[str, str]) -> set[str] | None:
+        """Names across documents, the named graphs (cached), the store, Turtle, TriG;
+        returns the documents whose JSON may have changed (``None``: all)."""
+        from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
+        from kg.build import Minter, chunk_key, corpus_triples, post_urls
+        from kg.export import serialize_graph
+        from kg.resolve import resolve_corpus
+        from kg.store import write_store_from
+        from kg.workers import make_chunks
+
+        cache, config, result, out = self.cache, self.config, self.result, self.out
+        extractions = [ex for _, ex, _ in items]
+        resolution = resolve_corpus(extractions)
+        minter = Minter(config.base_iri, resolution, post_urls(extractions))
+        self.clock.lap("resolve")
+        chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
+        found = {key: cache.load_chunk(key) for key in chunk_keys.values()}
+        todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
+
+        def corpus_chunk() -> Any:
+            """The graph of the corpus-wide entity descriptions."""
+            corpus = corpus_triples(resolution, minter)
+            key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
+            chunk = cache.load_chunk(key)
+            if chunk is None:
+                serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
+                rows = dumps(graph_rows(corpus, CORPUS_QUERIES))
+                chunk = cache.save_chunk(key, minter.corpus_graph(), len(corpus), *serialised, rows)
+            return chunk
+
+        corpus = make_chunks(todo, minter, cache.folder, config, lambda i, n: self.progress("graph", i, n),
+                             meanwhile=corpus_chunk)
+        # the chunks made just now were written by the workers: read only those
+        chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
+        chunks.append(corpus)
+        result.triples = sum(c.triples for c in chunks)
+        result.graphs = {c.graph: c.nquads.name for c in chunks}
+        self.clock.lap("rdf")
+
+        previous = self.manifest.get("graphs") if self.manifest else None
+        # the documents whose named graph differs from the last build's
+        before = set((previous or {}).values())
+        changed = {doc for doc, key in chunk_keys.items() if f"{key}.nq" not in before} if self.manifest else None
+        # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
+        # the cache: reading and writing) are written in the background while the rest of
+        # the build goes on; they are waited for before the build ends.
+        result.pending = [
+            _Background("store", write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous),
+            _Background("rdf", _write_rdf_files, out, chunks, config.base_iri),
+        ]
+        result.chunks = chunks
+        result.files += [out / "kg.ttl", out / "kg.trig"]
+        result.extractions = extractions
+        result.documents = len(items)
+        return changed
+
+    def analyse(self) -> None:
+        """Analysis from the rows each named graph gave (the same queries as on the store,
+        graph by graph), then stats.json, report.md and the views."""
+        from kg.analyze import analyze
+        from kg.analyze.source import RowsSource
+        from kg.render import write_views
+        from kg.report import write_report
+
+        out, result, clock = self.out, self.result, self.clock
+        self.progress("analyse", 0, 3)
+        analysis = analyze(RowsSource(json.loads(c.rows.read_bytes()) for c in result.chunks))
+        clock.lap("analyse")
+        stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
+        write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        report: list[Path] = []
+
+        def write_the_report() -> None:  # while worker processes draw the views
+            report.extend(write_report(analysis, stats, out))
+            clock.lap("report")
+
+        self.progress("render", 1, 3)
+        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report)
+        result.files += report + views
+        clock.lap("render")
+        self.progress("render", 3, 3)
+        result.stats = stats
+
+    def finish(self, inputs: str, written: list[Path]) -> None:
+        """Wait for the background writers, drop the JSON of documents now gone, and record
+        what this build was made of (the manifest, written last)."""
+        result, clock = self.result, self.clock
         result.files = written + result.files
         clock.lap("write-json")
         for pending in result.pending:
             pending.result()
         clock.lap("background")
-        drop_stale_json(out / "extractions", written)
-        cache.save_manifest({
+        drop_stale_json(self.out / "extractions", written)
+        self.cache.save_manifest({
             "inputs": inputs,
             "graphs": result.graphs,
-            "documents": len(items),
+            "documents": result.documents,
             "triples": result.triples,
             "skipped": [str(e) for e in result.skipped],
         })
-        cache.prune()
+        self.cache.prune()
         clock.lap("manifest")
-    return result
 
 
 def _load_later_stages() -> None:
@@ -390,63 +510,6 @@ def _unchanged(result: RunResult, out: Path, manifest: dict[str, Any]) -> RunRes
     return result
 
 
-def _write_graph(out: Path, items: list[tuple[Document, Extraction, str]], keys: dict[str, str], cache: Any,
-                 config: Config, manifest: dict[str, Any] | None, result: RunResult, clock: _Clock,
-                 progress: Progress) -> set[str] | None:
-    """Names across documents, the named graphs (cached), the store, Turtle, TriG; returns
-    the documents whose JSON may have changed (``None``: all)."""
-    from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
-    from kg.build import Minter, chunk_key, corpus_triples, post_urls
-    from kg.export import serialize_graph
-    from kg.resolve import resolve_corpus
-    from kg.store import write_store_from
-    from kg.workers import make_chunks
-
-    extractions = [ex for _, ex, _ in items]
-    resolution = resolve_corpus(extractions)
-    minter = Minter(config.base_iri, resolution, post_urls(extractions))
-    clock.lap("resolve")
-    chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
-    found = {key: cache.load_chunk(key) for key in chunk_keys.values()}
-    todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
-
-    def corpus_chunk() -> Any:
-        """The graph of the corpus-wide entity descriptions."""
-        corpus = corpus_triples(resolution, minter)
-        key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
-        chunk = cache.load_chunk(key)
-        if chunk is None:
-            serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
-            rows = dumps(graph_rows(corpus, CORPUS_QUERIES))
-            chunk = cache.save_chunk(key, minter.corpus_graph(), len(corpus), *serialised, rows)
-        return chunk
-
-    corpus = make_chunks(todo, minter, cache.folder, config, lambda i, n: progress("graph", i, n), meanwhile=corpus_chunk)
-    # the chunks made just now were written by the workers: read only those
-    chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
-    chunks.append(corpus)
-    result.triples = sum(c.triples for c in chunks)
-    result.graphs = {c.graph: c.nquads.name for c in chunks}
-    clock.lap("rdf")
-
-    previous = manifest.get("graphs") if manifest else None
-    # the documents whose named graph differs from the last build's
-    before = set((previous or {}).values())
-    changed = {doc for doc, key in chunk_keys.items() if f"{key}.nq" not in before} if manifest else None
-    # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
-    # the cache: reading and writing) are written in the background while the rest of
-    # the build goes on; they are waited for before the build ends.
-    result.pending = [
-        _Background("store", write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous),
-        _Background("rdf", _write_rdf_files, out, chunks, config.base_iri),
-    ]
-    result.chunks = chunks
-    result.files += [out / "kg.ttl", out / "kg.trig"]
-    result.extractions = extractions
-    result.documents = len(items)
-    return changed
-
-
 def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:
     """``kg.ttl`` and ``kg.trig``, joined from the named graphs' Turtle in the cache."""
     from kg.export import prefix_header
@@ -462,33 +525,6 @@ def _trig_parts(chunk: Any) -> tuple[bytes, Path, bytes]:
 
     start, end = trig_block(chunk.graph)
     return start, chunk.turtle, end
-
-
-def _analyse(out: Path, result: RunResult, clock: _Clock, progress: Progress) -> None:
-    """Analysis from the rows each named graph gave (the same queries as on the store,
-    graph by graph), then stats.json, report.md and the views."""
-    from kg.analyze import analyze
-    from kg.analyze.source import RowsSource
-    from kg.render import write_views
-    from kg.report import write_report
-
-    progress("analyse", 0, 3)
-    analysis = analyze(RowsSource(json.loads(c.rows.read_bytes()) for c in result.chunks))
-    clock.lap("analyse")
-    stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
-    write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    report: list[Path] = []
-
-    def write_the_report() -> None:  # while worker processes draw the views
-        report.extend(write_report(analysis, stats, out))
-        clock.lap("report")
-
-    progress("render", 1, 3)
-    views = write_views(analysis, stats, out / "views", meanwhile=write_the_report)
-    result.files += report + views
-    clock.lap("render")
-    progress("render", 3, 3)
-    result.stats = stats
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,
