@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,12 +79,30 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
         return _swap_in(out, signature, update, checkpoint_of=source, compact=compact)
 
     def load_all(store: ox.Store) -> None:
-        for batch in _batches(path for _, path in parts):
-            store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+        batches = _batches(path for _, path in parts)
+        lock = threading.Lock()
+
+        def loader() -> None:
+            while True:
+                with lock:
+                    batch = next(batches, None)
+                if batch is None:
+                    return
+                store.bulk_load(batch, format=ox.RdfFormat.N_QUADS)
+
+        threads = max(1, min(LOADERS, os.cpu_count() or 1))
+        with ThreadPoolExecutor(threads, thread_name_prefix="kg-load") as pool:
+            for running in [pool.submit(loader) for _ in range(threads)]:
+                running.result()
 
     return _swap_in(out, signature, load_all)
 
 
+#: Bulk loads run side by side, each on its own batches: one load parses in one thread
+#: and indexes in another, and mostly waits for one of them. On the lemire corpus (1M
+#: quads, 5 batches) two took 7.6 s instead of 12.0 s for the same CPU time, and wrote the
+#: same quads (the store is safe for concurrent writers; no load deletes anything).
+LOADERS = 2
 #: An update that changes more than this share of the graphs compacts the store.
 COMPACT_SHARE = 0.05
 #: N-Quads bytes per bulk load. The bulk loader holds a few times what it is given in

@@ -98,3 +98,20 @@ def test_a_new_build_removes_what_a_killed_one_left(tmp_path):
         pass
     assert not any(p.exists() or p.is_symlink() for p in left)
     assert all(p.exists() for p in kept) and live.exists() and (tmp_path / "store").resolve() == live.resolve()
+
+
+def test_batches_loaded_side_by_side_give_the_store_one_load_gives(seeds_build, tmp_path, monkeypatch):
+    """Bulk loads run in parallel threads, each on its own batches: the store holds the
+    same quads as one load of everything."""
+    import kg.store
+    from kg.cache import Cache
+
+    out, _ = seeds_build
+    cache = Cache(out / ".cache")
+    parts = [(graph, cache.rdf_dir / nq) for graph, nq in sorted(cache.load_manifest()["graphs"].items())]
+    expected = {str(q) for q in open_graph(out).quads_for_pattern(None, None, None, None)}
+    monkeypatch.setattr(kg.store, "BATCH_BYTES", 1)  # a batch per graph
+    monkeypatch.setattr(kg.store.os, "cpu_count", lambda: 4)
+    batched = open_graph(kg.store.write_store_from(tmp_path, parts))
+    assert len(parts) > kg.store.LOADERS > 1
+    assert {str(q) for q in batched.quads_for_pattern(None, None, None, None)} == expected
