@@ -9,6 +9,8 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
                         it gives the analysis, keyed by the extraction and every
                         corpus-wide name its triples use;
 ``manifest.json``       what the last complete build was made of (written last);
+``layout/<key>.json``   a view's node positions, keyed by its nodes and edges
+                        (:func:`kg.layout.remembered_layout`);
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.

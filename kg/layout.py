@@ -15,11 +15,19 @@ subgraphs), so 5,000 nodes take a few tenths of a second.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
+import os
+import tempfile
 from collections.abc import Hashable
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
+
+from kg.files import write_text
 
 PIVOTS = 50
 #: Components of at least this many nodes get global (ForceAtlas2-style) forces.
@@ -350,4 +358,65 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     return {v: (p[0], p[1]) for v, p in zip(nodes, rounded)}
 
 
-__all__ = ["layout", "pivot_mds"]
+def remembered_layout(graph: nx.Graph, folder: Path) -> dict[Hashable, tuple[float, float]]:
+    """:func:`layout`, kept in ``folder`` by all it depends on (the nodes, the node pairs
+    joined, this module's code and numpy's and scipy's versions), so that a view whose
+    graph did not change is not laid out again. A kept layout is touched when used (see
+    :func:`forget_layouts`).
+    """
+    nodes = sorted(graph.nodes, key=str)
+    path = folder / f"{_layout_key(graph, nodes)}.json"
+    try:
+        kept = json.loads(path.read_bytes())
+        if isinstance(kept, list) and len(kept) == len(nodes):
+            os.utime(path)
+            return {v: (p[0], p[1]) for v, p in zip(nodes, kept)}
+    except (OSError, ValueError, TypeError, IndexError):
+        pass  # missing or damaged: computed again
+    positions = layout(graph)
+    # floats as JSON read back as the same floats, so a kept layout draws the same page
+    write_text(path, json.dumps([positions[v] for v in nodes], separators=(",", ":")), durable=False)
+    return positions
+
+
+def layouts_clock(folder: Path) -> int:
+    """The time now, as the file system of ``folder`` stamps a file (in nanoseconds; its
+    clock can lag the system's by a tick), for :func:`forget_layouts`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, mark = tempfile.mkstemp(prefix=".now.", suffix=".tmp", dir=folder)  # a killed build's is cleaned up as a temporary file
+    try:
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+        os.unlink(mark)
+
+
+def forget_layouts(folder: Path, since: int) -> None:
+    """Delete the layouts kept in ``folder`` that were neither made nor used since
+    ``since`` (from :func:`layouts_clock`)."""
+    for path in folder.glob("*.json"):
+        try:
+            if path.stat().st_mtime_ns < since:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _layout_key(graph: nx.Graph, nodes: list[Hashable]) -> str:
+    import scipy
+
+    h = hashlib.sha256(_code_digest().encode())
+    h.update(f"{np.__version__}|{scipy.__version__}|{len(nodes)}\n".encode())
+    h.update("\x00".join(map(str, nodes)).encode("utf-8", "surrogatepass"))
+    index = {v: i for i, v in enumerate(nodes)}
+    pairs = sorted({(i, j) if i < j else (j, i) for i, j in ((index[u], index[v]) for u, v in graph.edges) if i != j})
+    h.update(np.array(pairs, dtype=np.int64).tobytes())
+    return h.hexdigest()[:32]
+
+
+@functools.cache
+def _code_digest() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+__all__ = ["forget_layouts", "layout", "layouts_clock", "pivot_mds", "remembered_layout"]

@@ -439,7 +439,7 @@ class _Build:
             clock.lap("report")
 
         self.progress("render", 1, 3)
-        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report)
+        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report, layouts=self.cache.folder / "layout")
         result.files += report + views
         clock.lap("render")
         self.progress("render", 3, 3)

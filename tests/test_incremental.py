@@ -210,3 +210,45 @@ def test_a_known_file_that_changes_during_the_build_is_skipped_not_mixed_up(seed
     path.write_text("Another post\n\nIt says something else.\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="changed while kg was building"):
         KnownFiles.with_content(unread, 10 << 20)
+
+
+def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp_path, monkeypatch):
+    """Node positions are kept by the nodes and edges they were computed for: an edit that
+    leaves a view's graph as it was draws it from the kept layout, the same page a clean
+    build draws; a damaged kept layout is computed again; layouts no view uses go."""
+    import inspect
+
+    import kg.layout
+
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    kept = out / ".cache" / "layout"
+    first = sorted(p.name for p in kept.glob("*.json"))
+    assert len(first) == 5  # one per view with nodes
+    computed = []  # the views' layouts computed (the report's small pictures are not kept)
+    original = kg.layout.layout
+
+    def spy(graph, *args, **kwargs):
+        if inspect.stack()[1].function == "remembered_layout":
+            computed.append(graph)
+        return original(graph, *args, **kwargs)
+
+    monkeypatch.setattr(kg.layout, "layout", spy)
+    edited = seeds_copy / "003_faa050c178f4e7de.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert "I know a lot of really social IT folks" in text
+    edited.write_text(text.replace("I know a lot of really", "I know a lot of truly"), encoding="utf-8")
+    damaged = kept / first[0]
+    damaged.write_text("[[0, 0]", encoding="utf-8")
+    assert build([seeds_copy], out, Config()).extracted == 1
+    assert len(computed) == 1  # only the damaged one
+    assert sorted(p.name for p in kept.glob("*.json")) == first
+    monkeypatch.setattr(kg.layout, "layout", original)
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    for page in (clean / "views").glob("*.html"):
+        assert (out / "views" / page.name).read_bytes() == page.read_bytes(), page.name
+    (seeds_copy / "005_added.txt").write_text(EXTRA, encoding="utf-8")  # new nodes: new layouts, old ones go
+    build([seeds_copy], out, Config())
+    now = sorted(p.name for p in kept.glob("*.json"))
+    assert len(now) == 5 and now != first

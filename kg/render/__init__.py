@@ -36,6 +36,7 @@ from typing import Any
 from kg.analyze import COUNTED, Analysis
 from kg.collector import collection_paused
 from kg.files import write_text
+from kg.layout import forget_layouts, layouts_clock
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
 from kg.workers import fork_pool
@@ -71,9 +72,9 @@ def _safe_script(js: str) -> Any:
     return Markup(js.replace("</script", "<\\/script"))
 
 
-def render_view(view: View, analysis: Analysis) -> str:
-    """The HTML of one view."""
-    data, options, notes = view_data(view, analysis)
+def render_view(view: View, analysis: Analysis, layouts: Path | None = None) -> str:
+    """The HTML of one view (``layouts``: see :func:`~kg.render.data.view_data`)."""
+    data, options, notes = view_data(view, analysis, layouts)
     vis_js, vis_css = _assets()
     return _template().render(title=view.title, description=view.description, data=data, options=options,
                               notes=notes, vis_js=_safe_script(vis_js), vis_css=vis_css)
@@ -132,21 +133,27 @@ _SHARED: dict[str, Any] = {}
 def _write_view(i: int) -> Path:
     view, analysis, folder = _SHARED["views"][i], _SHARED["analysis"], _SHARED["folder"]
     path = folder / f"{view.name}.html"
-    write_text(path, render_view(view, analysis))
+    write_text(path, render_view(view, analysis, _SHARED["layouts"]))
     return path
 
 
-def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhile: Callable[[], object] | None = None
-                ) -> list[Path]:
+def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhile: Callable[[], object] | None = None,
+                layouts: Path | None = None) -> list[Path]:
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
     read the analysis they inherit (nothing is pickled but the view's index); this
     process calls ``meanwhile`` (other work of the build: the report) while they draw,
     or first when the views are drawn here. The garbage collector is paused meanwhile
-    (:func:`~kg.collector.collection_paused`), in the workers too."""
+    (:func:`~kg.collector.collection_paused`), in the workers too.
+
+    Args:
+        layouts: a folder where node positions are kept between runs
+            (:func:`kg.layout.remembered_layout`); those no view used now are deleted.
+    """
     views = views_of(analysis)
-    _SHARED.update(views=views, analysis=analysis, folder=folder)
+    since = None if layouts is None else layouts_clock(layouts)  # a kept layout is touched when used
+    _SHARED.update(views=views, analysis=analysis, folder=folder, layouts=layouts)
     try:
         with collection_paused():
             nodes = sum(v.graph.number_of_nodes() for v in views)
@@ -166,6 +173,8 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
                 written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
+    if layouts is not None and since is not None:
+        forget_layouts(layouts, since)
     index = folder / "index.html"
     write_text(index, render_index(views, stats))
     written.append(index)
