@@ -99,18 +99,18 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
 
 
 #: Bulk loads run side by side, each on its own batches: one load parses in one thread
-#: and indexes in another, and mostly waits for one of them. On the lemire corpus (1M
-#: quads, 5 batches) two took 7.6 s instead of 12.0 s for the same CPU time, and wrote the
-#: same quads (the store is safe for concurrent writers; no load deletes anything).
+#: and indexes in another, and mostly waits for one of them (the store is safe for
+#: concurrent writers, and no load deletes anything: the quads are the same).
 LOADERS = 2
 #: An update that changes more than this share of the graphs compacts the store.
 COMPACT_SHARE = 0.05
-#: N-Quads bytes per bulk load. The bulk loader holds a few times what it is given in
-#: memory, and each load leaves index files the final compaction merges. On the lemire
-#: corpus (1M quads): batches of 32 MB took 14–15 CPU-s at 0.25 GB, of 128 MB 11.5–12
-#: CPU-s at 0.7 GB (a cold build peaked at 1.84 GB); of this size, the build takes as long
-#: as with 128 MB and peaks at 1.4 GB.
-BATCH_BYTES = 64 << 20
+#: N-Quads bytes per bulk load. A load holds a few times what it is given in memory, and
+#: each leaves index files the final compaction merges. On the lemire corpus (1M quads),
+#: loads alone (peak memory of a script that held all 0.31 GB of batches): one loader,
+#: 64 MB batches 9.8 s, 11.0 CPU-s, 0.60 GB; two loaders, 64 MB 6.5 s, 11.2 CPU-s,
+#: 0.75 GB (a whole build then peaked at 2.1 GB); two loaders, 32 MB 5.4 s, 10.3 CPU-s,
+#: 0.58 GB.
+BATCH_BYTES = 32 << 20
 
 
 def _batches(files: Iterable[Path]) -> Iterator[bytes]:
