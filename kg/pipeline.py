@@ -451,8 +451,14 @@ class _Build:
         result, clock = self.result, self.clock
         result.files = written + result.files
         clock.lap("write-json")
-        for pending in result.pending:
-            pending.result()
+        errors = []
+        for pending in result.pending:  # all of them, so that none is left writing
+            try:
+                pending.result()
+            except BaseException as err:
+                errors.append(err)
+        if errors:
+            raise errors[0]
         clock.lap("background")
         drop_stale_json(self.out / "extractions", written)
         self.cache.save_manifest({

@@ -171,3 +171,32 @@ def test_turtle_of_terms_kg_build_never_writes_is_left_to_pyoxigraph(odd):
 
     lines = [f"<{BASE}post/a> <http://purl.org/dc/terms/title> {odd}", f"<{BASE}post/b> <http://purl.org/dc/terms/title> \"b\""]
     assert turtle_body(lines, BASE) == pyoxigraph_turtle(lines)
+
+
+def test_a_failing_store_is_reported_once_the_turtle_is_written(seeds_copy, tmp_path, monkeypatch):
+    """The store and kg.ttl/kg.trig are written in background threads: when one fails, the
+    build still waits for the other, so that none is left half-written when it reports."""
+    import time
+
+    import kg.pipeline
+    import kg.store
+    from kg.config import Config
+    from kg.errors import GraphError
+    from kg.pipeline import build
+
+    def failing_store(*args, **kwargs):
+        raise GraphError("cannot write the store: disk full")
+
+    slow = kg.pipeline._write_rdf_files
+
+    def slow_rdf(*args):
+        time.sleep(0.5)
+        slow(*args)
+
+    monkeypatch.setattr(kg.store, "write_store_from", failing_store)
+    monkeypatch.setattr(kg.pipeline, "_write_rdf_files", slow_rdf)
+    out = tmp_path / "out"
+    with pytest.raises(GraphError, match="disk full"):
+        build([seeds_copy], out, Config())
+    assert (out / "kg.ttl").is_file() and (out / "kg.trig").is_file()
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
