@@ -70,9 +70,22 @@ def report_skipped(skipped: list[KgError], say: Callable[[str], None] = say) -> 
         say(f"kg: skipped {err}")
 
 
+#: The exit code of a command whose reader stopped reading (``kg stats | head``): that of a
+#: program ended by SIGPIPE.
+EXIT_PIPE_CLOSED = 128 + 13
+
+
 def report_error(err: BaseException, say: Callable[[str], None] = say) -> int:
     """Say what went wrong in one line (no traceback) and give the exit code: a library
-    error's own, 130 for an interrupt, 1 for anything else."""
+    error's own, 130 for an interrupt, 141 (silently) when the reader of the output went
+    away, 1 for anything else."""
+    if isinstance(err, BrokenPipeError):
+        # Nothing more can be written; what is still buffered goes nowhere instead of
+        # failing again when the process ends.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_PIPE_CLOSED
     if isinstance(err, KgError):
         report_skipped(getattr(err, "skipped", []), say)  # why no document could be read
         say(f"kg: error: {err}")

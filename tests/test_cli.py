@@ -306,3 +306,18 @@ def test_the_kg_command_computes_in_one_blas_thread_unless_told(monkeypatch):
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
     _configure_threads()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
+
+
+@pytest.mark.parametrize("command", [["stats"], ["query", "SELECT * WHERE { ?s ?p ?o }", "--graph"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(seeds_build, command):
+    """``kg stats | head -1``: once the pipe is closed, no "internal error" line and no
+    traceback, and the exit code of a program ended by SIGPIPE (141)."""
+    import subprocess
+    import sys
+
+    out = str(seeds_build[0])
+    args = [*command, out] if command[-1] == "--graph" else [*command, "--out", out]
+    process = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the command has written anything: its first write fails
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 141 and stderr == b""
