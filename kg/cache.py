@@ -10,7 +10,7 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
                         corpus-wide name its triples use;
 ``manifest.json``       what the last complete build was made of (written last);
 ``layout/<key>.json``   a view's node positions, keyed by its nodes and edges
-                        (:func:`kg.layout.remembered_layout`);
+                        (:class:`kg.layout.KeptLayouts`);
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.

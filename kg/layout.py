@@ -304,27 +304,34 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     >>> round(math.dist(pos["a"], pos["b"]), 0) <= 2
     True
     """
-    if graph.number_of_nodes() == 0:
-        return {}
-    # Nodes and edges in an order of their own: the force sums (and so the positions) must
-    # not depend on the order the graph was built in, which follows set iteration (string
-    # hashing differs from one process to the next).
+    nodes, edges = _indexed(graph)
+    return dict(zip(nodes, _positions(len(nodes), edges, iterations, seed)))
+
+
+def _indexed(graph: nx.Graph) -> tuple[list[Hashable], np.ndarray]:
+    """The nodes in an order of their own, and the node pairs joined (``i < j``, sorted):
+    the force sums (and so the positions) must not depend on the order the graph was built
+    in, which follows set iteration (string hashing differs from one process to the next)."""
     nodes = sorted(graph.nodes, key=str)
-    n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     pairs = {(i, j) if i < j else (j, i) for i, j in ((index[u], index[v]) for u, v in graph.edges) if i != j}
-    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return nodes, np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+def _positions(n: int, edges: np.ndarray, iterations: int = 60, seed: int = SEED) -> list[tuple[float, float]]:
+    """The positions of nodes ``0 .. n-1`` joined by ``edges`` (see :func:`layout`)."""
+    if n == 0:
+        return []
     components = _components(n, edges)
     where = np.empty(n, dtype=np.int64)  # a node's row in the stacked components
     local = np.empty(n, dtype=np.int64)  # its index within its component
+    component_of = np.empty(n, dtype=np.int64)
     start = 0
-    for members in components:
+    for k, members in enumerate(components):
         where[members] = np.arange(start, start + len(members))
         local[members] = np.arange(len(members))
-        start += len(members)
-    component_of = np.empty(n, dtype=np.int64)
-    for k, members in enumerate(components):
         component_of[members] = k
+        start += len(members)
     edge_component = component_of[edges[:, 0]]
     order = np.argsort(edge_component, kind="stable")
     edge_bounds = np.searchsorted(edge_component[order], np.arange(len(components) + 1))
@@ -354,63 +361,61 @@ def layout(graph: nx.Graph, iterations: int = 60, seed: int = SEED) -> dict[Hash
     for (begin, size, low), (ox, oy) in zip(spans, _pack(boxes)):
         xy[begin:begin + size] += np.array([ox, oy]) - low
     xy -= xy.mean(axis=0)
-    rounded = np.round(xy[where], 3).tolist()
-    return {v: (p[0], p[1]) for v, p in zip(nodes, rounded)}
+    return [(p[0], p[1]) for p in np.round(xy[where], 3).tolist()]
 
 
-def remembered_layout(graph: nx.Graph, folder: Path) -> dict[Hashable, tuple[float, float]]:
-    """:func:`layout`, kept in ``folder`` by all it depends on (the nodes, the node pairs
-    joined, this module's code and numpy's and scipy's versions), so that a view whose
-    graph did not change is not laid out again. A kept layout is touched when used (see
-    :func:`forget_layouts`).
-    """
-    nodes = sorted(graph.nodes, key=str)
-    path = folder / f"{_layout_key(graph, nodes)}.json"
-    try:
-        kept = json.loads(path.read_bytes())
-        if isinstance(kept, list) and len(kept) == len(nodes):
-            os.utime(path)
-            return {v: (p[0], p[1]) for v, p in zip(nodes, kept)}
-    except (OSError, ValueError, TypeError, IndexError):
-        pass  # missing or damaged: computed again
-    positions = layout(graph)
-    # floats as JSON read back as the same floats, so a kept layout draws the same page
-    write_text(path, json.dumps([positions[v] for v in nodes], separators=(",", ":")), durable=False)
-    return positions
+class KeptLayouts:
+    """Layouts kept in a folder between runs by all they depend on (the nodes, the node
+    pairs joined, this module's code, numpy's and scipy's versions), so that a view whose
+    graph did not change is not laid out again; :meth:`forget_unused` then deletes those
+    neither made nor used since this object was made."""
 
-
-def layouts_clock(folder: Path) -> int:
-    """The time now, as the file system of ``folder`` stamps a file (in nanoseconds; its
-    clock can lag the system's by a tick), for :func:`forget_layouts`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, mark = tempfile.mkstemp(prefix=".now.", suffix=".tmp", dir=folder)  # a killed build's is cleaned up as a temporary file
-    try:
-        return os.fstat(fd).st_mtime_ns
-    finally:
-        os.close(fd)
-        os.unlink(mark)
-
-
-def forget_layouts(folder: Path, since: int) -> None:
-    """Delete the layouts kept in ``folder`` that were neither made nor used since
-    ``since`` (from :func:`layouts_clock`)."""
-    for path in folder.glob("*.json"):
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        # The time now as the folder's file system stamps a file (its clock can lag the
+        # system's by a tick); a killed build's mark is cleaned up as a temporary file.
+        fd, mark = tempfile.mkstemp(prefix=".now.", suffix=".tmp", dir=folder)
         try:
-            if path.stat().st_mtime_ns < since:
-                path.unlink()
-        except OSError:
-            pass
+            self.since = os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+            os.unlink(mark)
+
+    def layout(self, graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
+        """:func:`layout`, read from the folder when kept there (and touched), else computed
+        and kept."""
+        nodes, edges = _indexed(graph)
+        path = self.folder / f"{_key(nodes, edges)}.json"
+        try:
+            positions = json.loads(path.read_bytes())
+            if isinstance(positions, list) and len(positions) == len(nodes):
+                os.utime(path)
+                return {v: (p[0], p[1]) for v, p in zip(nodes, positions)}
+        except (OSError, ValueError, TypeError, IndexError):
+            pass  # missing or damaged: computed again
+        positions = _positions(len(nodes), edges)
+        # floats as JSON read back as the same floats, so a kept layout draws the same page
+        write_text(path, json.dumps(positions, separators=(",", ":")), durable=False)
+        return dict(zip(nodes, positions))
+
+    def forget_unused(self) -> None:
+        """Delete the kept layouts neither made nor used since this object was made."""
+        for path in self.folder.glob("*.json"):
+            try:
+                if path.stat().st_mtime_ns < self.since:
+                    path.unlink()
+            except OSError:
+                pass
 
 
-def _layout_key(graph: nx.Graph, nodes: list[Hashable]) -> str:
+def _key(nodes: list[Hashable], edges: np.ndarray) -> str:
     import scipy
 
     h = hashlib.sha256(_code_digest().encode())
     h.update(f"{np.__version__}|{scipy.__version__}|{len(nodes)}\n".encode())
     h.update("\x00".join(map(str, nodes)).encode("utf-8", "surrogatepass"))
-    index = {v: i for i, v in enumerate(nodes)}
-    pairs = sorted({(i, j) if i < j else (j, i) for i, j in ((index[u], index[v]) for u, v in graph.edges) if i != j})
-    h.update(np.array(pairs, dtype=np.int64).tobytes())
+    h.update(edges.tobytes())
     return h.hexdigest()[:32]
 
 
@@ -419,4 +424,4 @@ def _code_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-__all__ = ["forget_layouts", "layout", "layouts_clock", "pivot_mds", "remembered_layout"]
+__all__ = ["KeptLayouts", "layout", "pivot_mds"]

@@ -423,6 +423,7 @@ class _Build:
         graph by graph), then stats.json, report.md and the views."""
         from kg.analyze import analyze
         from kg.analyze.source import RowsSource
+        from kg.layout import KeptLayouts
         from kg.render import write_views
         from kg.report import write_report
 
@@ -439,7 +440,8 @@ class _Build:
             clock.lap("report")
 
         self.progress("render", 1, 3)
-        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report, layouts=self.cache.folder / "layout")
+        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report,
+                            layouts=KeptLayouts(self.cache.folder / "layout"))
         result.files += report + views
         clock.lap("render")
         self.progress("render", 3, 3)

@@ -226,14 +226,14 @@ def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp
     first = sorted(p.name for p in kept.glob("*.json"))
     assert len(first) == 5  # one per view with nodes
     computed = []  # the views' layouts computed (the report's small pictures are not kept)
-    original = kg.layout.layout
+    original = kg.layout._positions
 
-    def spy(graph, *args, **kwargs):
-        if inspect.stack()[1].function == "remembered_layout":
-            computed.append(graph)
-        return original(graph, *args, **kwargs)
+    def spy(n, edges, *args, **kwargs):
+        if inspect.stack()[1].frame.f_code.co_qualname == "KeptLayouts.layout":
+            computed.append(n)
+        return original(n, edges, *args, **kwargs)
 
-    monkeypatch.setattr(kg.layout, "layout", spy)
+    monkeypatch.setattr(kg.layout, "_positions", spy)
     edited = seeds_copy / "003_faa050c178f4e7de.txt"
     text = edited.read_text(encoding="utf-8")
     assert "I know a lot of really social IT folks" in text

@@ -36,7 +36,7 @@ from typing import Any
 from kg.analyze import COUNTED, Analysis
 from kg.collector import collection_paused
 from kg.files import write_text
-from kg.layout import forget_layouts, layouts_clock
+from kg.layout import KeptLayouts
 from kg.render.data import PHYSICS_LIMIT, View, view_data, views_of
 from kg.render.trimming import MAX_EDGES, MAX_NODES, trim, trim_components, trim_edges
 from kg.workers import fork_pool
@@ -72,7 +72,7 @@ def _safe_script(js: str) -> Any:
     return Markup(js.replace("</script", "<\\/script"))
 
 
-def render_view(view: View, analysis: Analysis, layouts: Path | None = None) -> str:
+def render_view(view: View, analysis: Analysis, layouts: KeptLayouts | None = None) -> str:
     """The HTML of one view (``layouts``: see :func:`~kg.render.data.view_data`)."""
     data, options, notes = view_data(view, analysis, layouts)
     vis_js, vis_css = _assets()
@@ -138,7 +138,7 @@ def _write_view(i: int) -> Path:
 
 
 def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhile: Callable[[], object] | None = None,
-                layouts: Path | None = None) -> list[Path]:
+                layouts: KeptLayouts | None = None) -> list[Path]:
     """Write every view and the index into ``folder``; returns the files written.
 
     Large views are laid out and written by forked worker processes, one view each, which
@@ -148,11 +148,9 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
     (:func:`~kg.collector.collection_paused`), in the workers too.
 
     Args:
-        layouts: a folder where node positions are kept between runs
-            (:func:`kg.layout.remembered_layout`); those no view used now are deleted.
+        layouts: node positions kept between runs; those no view used now are deleted.
     """
     views = views_of(analysis)
-    since = None if layouts is None else layouts_clock(layouts)  # a kept layout is touched when used
     _SHARED.update(views=views, analysis=analysis, folder=folder, layouts=layouts)
     try:
         with collection_paused():
@@ -173,8 +171,8 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
                 written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
-    if layouts is not None and since is not None:
-        forget_layouts(layouts, since)
+    if layouts is not None:
+        layouts.forget_unused()
     index = folder / "index.html"
     write_text(index, render_index(views, stats))
     written.append(index)

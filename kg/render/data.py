@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -19,7 +18,7 @@ import networkx as nx
 import kg.render.trimming as trimming
 from kg.analyze import Analysis, community_of
 from kg.analyze.metrics import edge_count, iter_edges
-from kg.layout import layout, remembered_layout
+from kg.layout import KeptLayouts, layout
 from kg.render.trimming import largest_components, most_central, strongest, subgraph
 
 log = logging.getLogger(__name__)
@@ -118,20 +117,20 @@ class _Table:
         return self._sent[key]
 
 
-def view_data(view: View, analysis: Analysis, layouts: Path | None = None
+def view_data(view: View, analysis: Analysis, layouts: KeptLayouts | None = None
               ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """The JSON a page draws, its vis-network options, and notes on what was left out.
 
     Nodes and edges are vis-network's option dicts, as pyvis's ``Node`` and ``Edge`` make
     them (built here directly: thousands of objects cost more than the dicts they hold).
-    ``layouts``: a folder where node positions are kept (:func:`kg.layout.remembered_layout`).
+    ``layouts``: node positions kept between runs, to read and keep them in.
     """
     metrics = analysis.metrics.get(view.name, {})
     graph, nodes_left, edges_left, threads = _trimmed(view, metrics)
     parts = analysis.communities.get(view.name, [])
     index = community_of(parts)
     big = graph.number_of_nodes() > PHYSICS_LIMIT
-    positions = layout(graph) if layouts is None else remembered_layout(graph, layouts)
+    positions = layout(graph) if layouts is None else layouts.layout(graph)
     scale = _pixels_per_unit(positions)
     directed = graph.is_directed()
     nodes: list[dict[str, Any]] = []
