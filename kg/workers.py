@@ -186,10 +186,10 @@ class Extracting:
         if not tasks:
             self.close()
             return
-        if self.pool is None and workers > 1:
-            _init_extract(config, cache_folder)  # here, before the pool forks: its workers inherit it
-            self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
-        elif self.pool is None and alongside:  # the worker builds its pipeline meanwhile
+        if self.pool is None and (workers > 1 or alongside):
+            if workers > 1:  # here, before the pool forks: its workers inherit it
+                _init_extract(config, cache_folder)
+            # (alongside, one worker builds its own pipeline while the caller works)
             self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
         if self.pool is not None:
             self.results = self.pool.map(_extract_one, tasks, chunksize=_chunksize(len(tasks), workers))  # submitted now
