@@ -429,7 +429,7 @@ class KnownFiles:
         except OSError:
             state = None  # load_file says why
         entry = self.before.get(key)
-        if state is not None and entry is not None and entry.get("state") == state and state[0] <= max_bytes:
+        if state is not None and isinstance(entry, dict) and entry.get("state") == state and state[0] <= max_bytes:
             try:
                 docs = [Document(**fields, content=None, path=str(source.path)) for fields in entry["documents"]]
             except (KeyError, TypeError):  # written by another version: read the file

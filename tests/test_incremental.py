@@ -243,7 +243,7 @@ def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp
     assert build([seeds_copy], out, Config()).extracted == 1
     assert len(computed) == 1  # only the damaged one
     assert sorted(p.name for p in kept.glob("*.json")) == first
-    monkeypatch.setattr(kg.layout, "layout", original)
+    monkeypatch.setattr(kg.layout, "_positions", original)
     clean = tmp_path / "clean"
     build([seeds_copy], clean, Config())
     for page in (clean / "views").glob("*.html"):
@@ -252,3 +252,16 @@ def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp
     build([seeds_copy], out, Config())
     now = sorted(p.name for p in kept.glob("*.json"))
     assert len(now) == 5 and now != first
+
+
+def test_a_foreign_file_state_is_read_past(seeds_copy):
+    """A files.json entry of another shape (another version, a damaged file) means: read."""
+    import os
+
+    from kg.corpus import KnownFiles, SourceFile
+
+    path = seeds_copy / "003_faa050c178f4e7de.txt"
+    key = f"{os.path.abspath(path)}\x00{path.name}"
+    for junk in ("state", ["state"], {"state": "x"}, {"state": None, "documents": 3}):
+        [doc] = KnownFiles({key: junk}).load(SourceFile(path, path.name), 10 << 20)
+        assert doc.content is not None and "social IT folks" in doc.content
