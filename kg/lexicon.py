@@ -11,7 +11,6 @@ Nothing is read at import time; each loader is cached after its first call.
 from __future__ import annotations
 
 import functools
-import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,8 +196,8 @@ def word_frequencies() -> dict[str, float]:
         raise ConfigError(f"unexpected wordfreq word list header {header!r}", path=path)
     table: dict[str, float] = {}
     for index, words in enumerate(buckets):
-        # wordfreq's probability 10 ** (cB / 100), then this module's Zipf of it, as before.
-        table.update(dict.fromkeys(words, round(math.log10(10 ** (-index / 100)) + 9, 2)))
+        # wordfreq's probability is 10 ** (cB / 100), so its Zipf value log10(p) + 9 is this
+        table.update(dict.fromkeys(words, round(9 - index / 100, 2)))
     return table
 
 
