@@ -238,9 +238,6 @@ class WindowTable:
         """Every pair of concepts named in one window: columns ``a < b`` and the window,
         rows sorted by ``a``, ``b``, window."""
         n = len(self.window)
-        if n == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
         starts = np.flatnonzero(np.r_[True, self.window[1:] != self.window[:-1]])
         sizes = np.diff(np.r_[starts, n])
         left = np.repeat(sizes, sizes) - (np.arange(n) - np.repeat(starts, sizes)) - 1  # rows after this one in its window
