@@ -56,6 +56,20 @@ def _digest(*parts: str) -> str:
     return h.hexdigest()[:32]
 
 
+def extraction_payload(extraction: Extraction, text: str) -> str:
+    """A document's extraction and plain text as one JSON text: a cache entry, and what an
+    extraction worker sends back (the worker has made it for the cache already, and the
+    build decodes it faster than it would unpickle the objects)."""
+    return json.dumps({"extraction": extraction.to_json(), "text": text}, ensure_ascii=False)
+
+
+def read_extraction(payload: str | bytes) -> tuple[Extraction, str]:
+    """Inverse of :func:`extraction_payload` (raises ``ValueError``, ``KeyError`` or
+    ``TypeError`` on malformed data)."""
+    data = json.loads(payload)
+    return Extraction.from_json(data["extraction"]), data["text"]
+
+
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """One named graph, serialised: N-Quads for the store, a Turtle body (no prefix lines)
@@ -89,8 +103,7 @@ class Cache:
         """The cached extraction and text under ``key``, or ``None``."""
         path = self.extract_dir / f"{key}.json"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            result = Extraction.from_json(data["extraction"]), data["text"]
+            result = read_extraction(path.read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -99,9 +112,9 @@ class Cache:
         self.used.add(path)
         return result
 
-    def save_extraction(self, key: str, extraction: Extraction, text: str) -> None:
+    def save_extraction(self, key: str, payload: str) -> None:
+        """Write an entry: :func:`extraction_payload` of an extraction and its text."""
         path = self.extract_dir / f"{key}.json"
-        payload = json.dumps({"extraction": extraction.to_json(), "text": text}, ensure_ascii=False)
         write_text(path, payload, durable=False)
         self.used.add(path)
 

@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from kg.cache import extraction_payload, read_extraction
 from kg.config import Config
 from kg.errors import DocumentError
 from kg.model import Document, Extraction
@@ -115,7 +116,7 @@ def _warm_up() -> None:
     """Extract a short text: the first document pays for tables built on first use."""
     doc = Document(id="warm-up", source="warm-up.txt", format="text", name="warm-up.txt", digest="",
                    content="A post by Jane Doe.\n\nShe cites the ITIL report of AXELOS.\n")
-    _extract_one((doc, "warm-up", None))
+    _extract((doc, "warm-up", None))
 
 
 class Started(NamedTuple):
@@ -139,16 +140,42 @@ def start_extraction(config: Config, cache_folder: Path | None, jobs: int) -> St
 
 
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
+    """Extract a document, and write its cache entry when it has a key."""
+    doc_id, ex, text, err = _extract(task)
+    cache_key = task[2]
+    if ex is not None and text is not None and cache_key is not None:
+        _STATE["extract-cache"].save_extraction(cache_key, extraction_payload(ex, text))
+    return doc_id, ex, text, err
+
+
+def _extract_sent(task: tuple[Document, str, str | None]) -> tuple[str, str | None, DocumentError | None]:
+    """:func:`_extract_one` in a pool worker: the extraction goes back as its JSON payload
+    (written here to the cache when it has a key: the parent only collects)."""
+    doc_id, ex, text, err = _extract(task)
+    if ex is None or text is None:
+        return doc_id, None, err
+    payload = extraction_payload(ex, text)
+    if task[2] is not None:
+        _STATE["extract-cache"].save_extraction(task[2], payload)
+    return doc_id, payload, None
+
+
+def _received(sent: tuple[str, str | None, DocumentError | None]) -> ExtractResult:
+    doc_id, payload, err = sent
+    if payload is None:
+        return doc_id, None, None, err
+    return (doc_id, *read_extraction(payload), None)
+
+
+def _extract(task: tuple[Document, str, str | None]) -> ExtractResult:
     from kg.extract import extract
     from kg.structure import to_post
 
-    doc, name, cache_key = task
+    doc, name, _ = task
     config: Config = _STATE["config"]
     try:
         post = to_post(doc)
         ex = extract(post, _STATE["nlp"], document=name, source=doc.source, max_concepts=config.max_concepts)
-        if cache_key is not None:  # written here, in the worker: the parent only collects
-            _STATE["extract-cache"].save_extraction(cache_key, ex, post.text)
         return doc.id, ex, post.text, None
     except DocumentError as err:
         return doc.id, None, None, err
@@ -192,7 +219,7 @@ class Extracting:
             # (alongside, one worker builds its own pipeline while the caller works)
             self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
         if self.pool is not None:
-            self.results = self.pool.map(_extract_one, tasks, chunksize=_chunksize(len(tasks), workers))  # submitted now
+            self.results = self.pool.map(_extract_sent, tasks, chunksize=_chunksize(len(tasks), workers))  # submitted now
 
     def __iter__(self) -> Iterator[ExtractResult]:
         if not self.tasks:  # every extraction cached: no pipeline to build
@@ -201,9 +228,9 @@ class Extracting:
             yield from self._here()
             return
         try:
-            for i, result in enumerate(self.results):
+            for i, sent in enumerate(self.results):
                 self.progress(i, len(self.tasks))
-                yield result
+                yield _received(sent)
         finally:
             self.close()
 
