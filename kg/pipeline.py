@@ -29,7 +29,7 @@ from typing import Any
 
 from kg.collector import collection_paused
 from kg.config import Config
-from kg.corpus import KnownFiles, iter_files, load_corpus, load_files
+from kg.corpus import KnownFiles, SourceFile, iter_files, load_corpus, load_files
 from kg.errors import KgError
 from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
@@ -285,25 +285,22 @@ class _Build:
         self.clock = _Clock(self.result.timings)
         self.cache = Cache(out / ".cache")
         self.manifest = self.cache.load_manifest()
-        self.started: Any = None
 
     def load(self, paths: list[Path]) -> tuple[list[Document], dict[str, str], str]:
         """The corpus's documents, their unique names, and one digest of the inputs."""
         from kg.cache import inputs_digest
         from kg.config import PIPELINE_VERSION
-        from kg.workers import start_extraction
+        from kg.workers import with_pipeline_built, worker_count
 
         config = self.config
         files, problems = iter_files(paths)
-        if self.manifest is None:  # a first build: the workers build their pipelines while the corpus is read
-            self.started = start_extraction(config, self.cache.folder, len(files))
         known = KnownFiles(self.cache.load_files())  # files in the state the last build saw are not read again
-        try:
-            docs, problems = load_files(files, problems, max_bytes=config.max_file_bytes, known=known)
-        except BaseException:
-            if self.started is not None:
-                self.started.pool.shutdown(cancel_futures=True)
-            raise
+        if self.manifest is None and worker_count(config, len(files)) > 1:
+            # A first build extracts every document: the corpus is read while the pipeline is built.
+            docs, problems, known = with_pipeline_built(config, self.cache.folder, _read_files, files, problems,
+                                                        config.max_file_bytes, known)
+        else:
+            docs, problems, known = _read_files(files, problems, config.max_file_bytes, known)
         self.result.skipped = list(problems)
         names = _unique_names(docs)
         settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
@@ -329,7 +326,7 @@ class _Build:
         keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
         uncached = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
         todo = _readable(uncached, config, result.skipped)
-        extracting = extract_all(todo, config, progress, cache.folder, alongside=len(todo) < len(docs), started=self.started)
+        extracting = extract_all(todo, config, progress, cache.folder, alongside=len(todo) < len(docs))
         found: dict[str, tuple[Extraction, str]] = {}
         # The build's own objects live until it ends (kg.collector says why this pays).
         with contextlib.closing(extracting), collection_paused():
@@ -486,6 +483,14 @@ def _load_later_stages() -> None:
     from kg.render import prepare
 
     prepare()
+
+
+def _read_files(files: list[SourceFile], problems: list[KgError], max_bytes: int, known: KnownFiles
+                ) -> tuple[list[Document], list[KgError], KnownFiles]:
+    """:func:`~kg.corpus.load_files`, and ``known`` with what it saw (in a process of its own,
+    the reading's value: :func:`~kg.workers.with_pipeline_built`)."""
+    docs, problems = load_files(files, problems, max_bytes=max_bytes, known=known)
+    return docs, problems, known
 
 
 def _readable(tasks: list[tuple[Document, str, str]], config: Config, skipped: list[KgError]

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from kg.cache import extraction_payload, read_extraction
 from kg.config import Config
@@ -119,24 +119,20 @@ def _warm_up() -> None:
     _extract((doc, "warm-up", None))
 
 
-class Started(NamedTuple):
-    """Extraction workers started ahead of their documents."""
-
-    pool: ProcessPoolExecutor
-    workers: int
-
-
-def start_extraction(config: Config, cache_folder: Path | None, jobs: int) -> Started | None:
-    """Extraction workers for about ``jobs`` documents, started now so that they build
-    their pipelines (each its own, unless this process has one) while the caller reads
-    the corpus; ``None`` when a pool would not pay. Give them to :func:`extract_all`."""
-    workers = worker_count(config, jobs)
-    if workers == 1:
-        return None
-    pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
-    for _ in range(workers):
-        pool.submit(_warm_up)
-    return Started(pool, workers)
+def with_pipeline_built(config: Config, cache_folder: Path | None, read: Callable[..., T], *args: Any) -> T:
+    """Return ``read(*args)``, called in a forked process while this one builds the
+    extraction pipeline and warms it up: the pool of :func:`extract_all` then inherits it,
+    instead of each worker building its own (two CPU-seconds each). For a first build,
+    whose reading of the corpus would otherwise hold a core while the workers start.
+    ``read``, its arguments and its value must pickle."""
+    pool = fork_pool(1)
+    try:
+        reading = pool.submit(read, *args)
+        _init_extract(config, cache_folder)
+        _warm_up()
+        return reading.result()
+    finally:  # on an error here, the reading is not waited for (it dies with this process)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
@@ -188,7 +184,7 @@ def _extract(task: tuple[Document, str, str | None]) -> ExtractResult:
 
 def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Config,
                 progress: Callable[[int, int], None], cache_folder: Path | None = None,
-                alongside: bool = False, started: Started | None = None) -> Extracting:
+                alongside: bool = False) -> Extracting:
     """Extract documents, in order, in this process or a pool. Each task is a document,
     its JSON name and its cache key (``None``: not cached).
 
@@ -196,9 +192,8 @@ def extract_all(tasks: Sequence[tuple[Document, str, str | None]], config: Confi
         alongside: the caller has work of its own to do before it reads the results: the
             documents go to worker processes (one at least) at once, so that the two run
             side by side.
-        started: workers from :func:`start_extraction` to use (and shut down).
     """
-    return Extracting(tasks, config, progress, cache_folder, alongside, started)
+    return Extracting(tasks, config, progress, cache_folder, alongside)
 
 
 class Extracting:
@@ -206,19 +201,17 @@ class Extracting:
     is shut down once the results are read or :meth:`close` is called."""
 
     def __init__(self, tasks: Sequence[tuple[Document, str, str | None]], config: Config,
-                 progress: Callable[[int, int], None], cache_folder: Path | None, alongside: bool,
-                 started: Started | None):
+                 progress: Callable[[int, int], None], cache_folder: Path | None, alongside: bool):
         self.tasks, self.config, self.progress, self.cache_folder = tasks, config, progress, cache_folder
-        self.pool, workers = started if started is not None else (None, worker_count(config, len(tasks)))
+        self.pool: ProcessPoolExecutor | None = None
+        workers = worker_count(config, len(tasks))
         if not tasks:
-            self.close()
             return
-        if self.pool is None and (workers > 1 or alongside):
+        if workers > 1 or alongside:
             if workers > 1:  # here, before the pool forks: its workers inherit it
                 _init_extract(config, cache_folder)
             # (alongside, one worker builds its own pipeline while the caller works)
             self.pool = fork_pool(workers, _init_extract_worker, (config, cache_folder))
-        if self.pool is not None:
             self.results = self.pool.map(_extract_sent, tasks, chunksize=_chunksize(len(tasks), workers))  # submitted now
 
     def __iter__(self) -> Iterator[ExtractResult]:
