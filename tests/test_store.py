@@ -115,3 +115,18 @@ def test_batches_loaded_side_by_side_give_the_store_one_load_gives(seeds_build, 
     batched = open_graph(kg.store.write_store_from(tmp_path, parts))
     assert len(parts) > kg.store.LOADERS > 1
     assert {str(q) for q in batched.quads_for_pattern(None, None, None, None)} == expected
+
+
+@pytest.mark.parametrize("built", ["seeds_build", "lemire_build"])
+def test_the_store_holds_the_quads_of_kg_trig_read_strictly(request, built):
+    """The build loads its own N-Quads without IRI validation (kg.store): what it loads is
+    what kg.trig says, read with every check on."""
+    import pyoxigraph as ox
+
+    out = request.getfixturevalue(built)
+    out = out[0] if isinstance(out, tuple) else out
+    trig = ox.Store()
+    trig.load(path=str(out / "kg.trig"), format=ox.RdfFormat.TRIG)
+    stored = {str(q) for q in open_graph(out).quads_for_pattern(None, None, None, None)}
+    assert len(stored) > 1000
+    assert stored == {str(q) for q in trig.quads_for_pattern(None, None, None, None)}
