@@ -2,11 +2,11 @@
 
 Input: documents (to parse and extract) or extractions with their texts (to turn into
 named graphs). Output: extractions, and RDF chunks written to the cache. The spaCy
-pipeline is built once, before a pool forks (its workers inherit it), unless the workers
-start while this process has other work to do (reading the corpus or the cache): each
-then builds its own meanwhile. A document that fails (bad markup, or a bug in a rule)
-comes back as a :class:`~kg.errors.DocumentError` naming the file, never stopping the
-rest of the corpus.
+pipeline is built once, before a pool forks (its workers inherit it; a first build reads
+the corpus in another process meanwhile), unless the workers start while this process
+reads the cache: the worker then builds its own meanwhile. A document that fails (bad markup,
+or a bug in a rule) comes back as a :class:`~kg.errors.DocumentError` naming the file,
+never stopping the rest of the corpus.
 
 A pool pays only when there is enough work for it: spaCy's ``n_process`` pickles every
 ``Doc`` and was slower than one process on this pipeline, so documents, not Docs, cross
