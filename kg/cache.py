@@ -5,9 +5,9 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
 
 ``extract/<key>.json``  a document's extraction and plain text, keyed by the document's
                         bytes, identity and the options that change extraction;
-``rdf/<key>.nq|.ttl|.rows``  a named graph as N-Quads and as a Turtle body, the rows
-                        it gives the analysis, keyed by the extraction and every
-                        corpus-wide name its triples use;
+``rdf/<key>.graph``    a named graph as N-Quads and as a Turtle body, and the rows it
+                        gives the analysis, keyed by the extraction and every
+                        corpus-wide name its triples use (:class:`Chunk`);
 ``manifest.json``       what the last complete build was made of (written last);
 ``layout/<key>.json``   a view's node positions, keyed by its nodes and edges
                         (:class:`kg.layout.KeptLayouts`);
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from kg.model import Document, Extraction
 log = logging.getLogger(__name__)
 
 #: Bumped when the layout of the cache changes.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def extraction_key(doc: Document, config_digest: str) -> str:
@@ -72,16 +73,37 @@ def read_extraction(payload: str | bytes) -> tuple[Extraction, str]:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """One named graph, serialised: N-Quads for the store, a Turtle body (no prefix lines)
-    for concatenation into ``kg.ttl`` and, wrapped, ``kg.trig``, and the rows it gives the
-    analysis queries (:mod:`kg.analyze.source`)."""
+    """One named graph, serialised, in one file of the cache: a JSON line (the graph, its
+    number of triples, the sizes of the three parts), then the graph's N-Quads for the
+    store, its Turtle body (no prefix lines) for ``kg.ttl`` and, wrapped, ``kg.trig``, and
+    the rows it gives the analysis queries (:mod:`kg.analyze.source`) as JSON. Each part
+    is read on its own. (One file, not one per part: creating a file costs more than
+    writing a document's graph on some file systems, ext4 here.)"""
 
     key: str
     graph: str
     triples: int
-    nquads: Path
-    turtle: Path
-    rows: Path
+    path: Path
+    #: ``(offset, size)`` of the N-Quads, the Turtle body and the rows in the file
+    parts: tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+
+    def nquads(self) -> bytes:
+        return self._read(0)
+
+    def turtle(self) -> bytes:
+        return self._read(1)
+
+    def rows(self) -> bytes:
+        return self._read(2)
+
+    def _read(self, part: int) -> bytes:
+        offset, size = self.parts[part]
+        with self.path.open("rb") as fh:
+            fh.seek(offset)
+            data = fh.read(size)
+        if len(data) != size:
+            raise OSError(f"{self.path}: cache entry cut short")
+        return data
 
 
 class Cache:
@@ -113,43 +135,48 @@ class Cache:
         return result
 
     def save_extraction(self, key: str, payload: str) -> None:
-        """Write an entry: :func:`extraction_payload` of an extraction and its text."""
+        """Write an entry: :func:`extraction_payload` of an extraction and its text, straight
+        to its name (an entry cut short by a killed build is not JSON: it reads as missing)."""
         path = self.extract_dir / f"{key}.json"
-        write_text(path, payload, durable=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, payload.encode("utf-8"))
         self.used.add(path)
 
     # -- RDF chunks ----------------------------------------------------------------------
 
-    def chunk_paths(self, key: str) -> tuple[Path, Path, Path, Path]:
-        base = self.rdf_dir / key
-        return base.with_suffix(".nq"), base.with_suffix(".ttl"), base.with_suffix(".rows"), base.with_suffix(".json")
+    def chunk_path(self, key: str) -> Path:
+        return self.rdf_dir / f"{key}.graph"
 
     def load_chunk(self, key: str) -> Chunk | None:
-        paths = self.chunk_paths(key)
+        """The entry under ``key``, or ``None`` (missing, cut short or unreadable)."""
+        path = self.chunk_path(key)
         try:
-            info = json.loads(paths[-1].read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with path.open("rb") as fh:
+                head = fh.readline(1 << 16)
+                size = os.fstat(fh.fileno()).st_size
+            info = json.loads(head)
+            sizes = [int(n) for n in info["parts"]]
+            graph, triples = str(info["graph"]), int(info["triples"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not all(p.is_file() for p in paths[:-1]):
+        if len(sizes) != 3 or min(sizes) < 0 or size != len(head) + sum(sizes):  # cut short by a killed build
             return None
-        self.used.update(paths)
-        return Chunk(key, info["graph"], info["triples"], *paths[:-1])
+        self.used.add(path)
+        return Chunk(key, graph, triples, path, _parts(len(head), sizes))
 
     def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, rows: bytes) -> Chunk:
-        """Write a named graph's entry. Its ``.json``, written last and in one step, is what
-        makes the entry readable, so the data files before it are written straight to
-        their names (new files: another folder's hard link to one is left alone): a
-        temporary file and a rename each cost more than the writing, and a build killed
-        before the ``.json`` leaves an entry that reads as missing."""
-        paths = self.chunk_paths(key)
-        paths[-1].unlink(missing_ok=True)  # an entry being rewritten reads as missing until done
+        """Write a named graph's entry, in one file written straight to its name (a new
+        file: another folder's hard link to the old one is left alone). Its first line
+        gives the size of the rest, so a build killed while writing it leaves an entry
+        that reads as missing; a temporary file and a rename would cost more than the
+        writing."""
+        path = self.chunk_path(key)
+        sizes = [len(nquads), len(turtle), len(rows)]
+        head = (json.dumps({"graph": graph, "triples": triples, "parts": sizes}) + "\n").encode("utf-8")
         self.rdf_dir.mkdir(parents=True, exist_ok=True)
-        for path, data in zip(paths, (nquads, turtle, rows)):
-            path.unlink(missing_ok=True)
-            path.write_bytes(data)
-        write_text(paths[-1], json.dumps({"graph": graph, "triples": triples}), durable=False)
-        self.used.update(paths)
-        return Chunk(key, graph, triples, *paths[:-1])
+        _write_new(path, head, nquads, turtle, rows)
+        self.used.add(path)
+        return Chunk(key, graph, triples, path, _parts(len(head), sizes))
 
     # -- manifest ------------------------------------------------------------------------
 
@@ -193,6 +220,23 @@ class Cache:
                     except OSError:
                         pass
         return removed
+
+
+def _write_new(path: Path, *data: bytes) -> None:
+    """Write ``path`` as a new file (another folder's hard link to the old one keeps it)."""
+    path.unlink(missing_ok=True)
+    with path.open("xb") as fh:
+        fh.writelines(data)
+
+
+def _parts(start: int, sizes: list[int]) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """``(offset, size)`` of consecutive parts from ``start``.
+
+    >>> _parts(10, [3, 0, 5])
+    ((10, 3), (13, 0), (13, 5))
+    """
+    a, b, c = sizes
+    return (start, a), (start + a, b), (start + a + b, c)
 
 
 def inputs_digest(docs: Iterable[tuple[str, str]], settings: str) -> str:

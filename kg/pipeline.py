@@ -57,7 +57,7 @@ class RunResult:
     extracted: int = 0
     #: the last build's inputs and options were these: nothing was redone
     unchanged: bool = False
-    #: graph IRI -> the N-Quads file of the cache it was loaded from
+    #: graph IRI -> the key of the cache entry it was loaded from
     graphs: dict[str, str] = field(default_factory=dict)
     chunks: list[Any] = field(default_factory=list, repr=False)
     #: the outputs being written in the background (:class:`_Background`)
@@ -395,18 +395,18 @@ class _Build:
         chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
         chunks.append(corpus)
         result.triples = sum(c.triples for c in chunks)
-        result.graphs = {c.graph: c.nquads.name for c in chunks}
+        result.graphs = {c.graph: c.key for c in chunks}
         self.clock.lap("rdf")
 
         previous = self.manifest.get("graphs") if self.manifest else None
         # the documents whose named graph differs from the last build's
         before = set((previous or {}).values())
-        changed = {doc for doc, key in chunk_keys.items() if f"{key}.nq" not in before} if self.manifest else None
+        changed = {doc for doc, key in chunk_keys.items() if key not in before} if self.manifest else None
         # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
         # the cache: reading and writing) are written in the background while the rest of
         # the build goes on; they are waited for before the build ends.
         result.pending = [
-            _Background("store", write_store_from, out, [(c.graph, c.nquads) for c in chunks], previous=previous),
+            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous),
             _Background("rdf", _write_rdf_files, out, chunks, config.base_iri),
         ]
         result.chunks = chunks
@@ -426,7 +426,7 @@ class _Build:
 
         out, result, clock = self.out, self.result, self.clock
         self.progress("analyse", 0, 3)
-        analysis = analyze(RowsSource(json.loads(c.rows.read_bytes()) for c in result.chunks))
+        analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks))
         clock.lap("analyse")
         stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
         write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -529,15 +529,15 @@ def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:
     from kg.files import write_joined
 
     header = prefix_header(base_iri)
-    write_joined(out / "kg.ttl", header, [c.turtle for c in chunks])
-    write_joined(out / "kg.trig", header, [part for c in chunks for part in _trig_parts(c)])
+    write_joined(out / "kg.ttl", header, (c.turtle() for c in chunks))
+    write_joined(out / "kg.trig", header, (part for c in chunks for part in _trig_parts(c)))
 
 
-def _trig_parts(chunk: Any) -> tuple[bytes, Path, bytes]:
+def _trig_parts(chunk: Any) -> tuple[bytes, bytes, bytes]:
     from kg.export import trig_block
 
     start, end = trig_block(chunk.graph)
-    return start, chunk.turtle, end
+    return start, chunk.turtle(), end
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,

@@ -48,31 +48,32 @@ def write_store(out: Path, graphs: Mapping[str, Iterable[str]]) -> Path:
     return _swap_in(out, hashlib.sha256(data).hexdigest()[:16], lambda store: store.bulk_load(data, format=ox.RdfFormat.N_QUADS))
 
 
-def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: Mapping[str, str] | None = None) -> Path:
-    """Write the store of a build whose named graphs are N-Quads files, and swap it in as
+def write_store_from(out: Path, parts: Sequence[tuple[str, str, Callable[[], bytes]]], *,
+                     previous: Mapping[str, str] | None = None) -> Path:
+    """Write the store of a build from the N-Quads of its named graphs, and swap it in as
     ``out/store``. The previous store stays readable until the swap.
 
     Args:
-        parts: ``(graph IRI, N-Quads file)`` of every named graph, in a fixed order; the
-            file's name identifies its content.
-        previous: the graph-to-file map the current ``out/store`` was written from. When
+        parts: ``(graph IRI, name, read)`` of every named graph, in a fixed order: a name
+            that identifies the graph's content, and a call that returns its N-Quads.
+        previous: the graph-to-name map the current ``out/store`` was written from. When
             given (and the store is there), the new store starts from a checkpoint of it
             (hard links, instant) and only the graphs that changed are replaced; otherwise
             every graph is bulk-loaded.
     """
-    signature = hashlib.sha256("\n".join(f"{g} {p.name}" for g, p in parts).encode()).hexdigest()[:16]
+    signature = hashlib.sha256("\n".join(f"{g} {name}" for g, name, _ in parts).encode()).hexdigest()[:16]
     current = out / STORE_NAME
     if previous is not None and current.is_symlink() and (current.resolve() / "CURRENT").exists():
-        wanted = {g: p for g, p in parts}
-        stale = sorted(g for g, name in previous.items() if wanted.get(g) is None or wanted[g].name != name)
-        fresh = [(g, p) for g, p in parts if previous.get(g) != p.name]
+        wanted = {g: name for g, name, _ in parts}
+        stale = sorted(g for g, name in previous.items() if wanted.get(g) != name)
+        fresh = [read for g, name, read in parts if previous.get(g) != name]
         source = current.resolve()
 
         def update(store: ox.Store) -> None:
             for graph in stale:
                 store.remove_graph(ox.NamedNode(graph))
-            for _, path in fresh:
-                store.load(path=str(path), **_OWN_NQUADS)
+            for read in fresh:
+                store.load(read(), **_OWN_NQUADS)
 
         # A full compaction costs seconds on a large store; a few changed graphs leave a
         # small file that RocksDB folds in by itself once a few have gathered.
@@ -80,7 +81,7 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, Path]], *, previous: 
         return _swap_in(out, signature, update, checkpoint_of=source, compact=compact)
 
     def load_all(store: ox.Store) -> None:
-        batches = _batches(path for _, path in parts)
+        batches = _batches(read for _, _, read in parts)
         lock = threading.Lock()
 
         def loader() -> None:
@@ -120,12 +121,12 @@ COMPACT_SHARE = 0.05
 BATCH_BYTES = 32 << 20
 
 
-def _batches(files: Iterable[Path]) -> Iterator[bytes]:
-    """The files' bytes, joined into batches of about :data:`BATCH_BYTES`."""
+def _batches(reads: Iterable[Callable[[], bytes]]) -> Iterator[bytes]:
+    """The parts' bytes, joined into batches of about :data:`BATCH_BYTES`."""
     batch: list[bytes] = []
     size = 0
-    for path in files:
-        data = path.read_bytes()
+    for read in reads:
+        data = read()
         batch.append(data)
         size += len(data)
         if size >= BATCH_BYTES:

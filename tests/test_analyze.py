@@ -465,12 +465,13 @@ def cached_graphs(out):
     from kg.cache import Cache
 
     cache = Cache(out / ".cache")
-    for graph, nq in cache.load_manifest()["graphs"].items():
+    for graph, key in cache.load_manifest()["graphs"].items():
+        chunk = cache.load_chunk(key)
         tail = f" <{graph}> .\n"
-        data = (cache.rdf_dir / nq).read_text(encoding="utf-8")
+        data = chunk.nquads().decode("utf-8")
         assert all(line.endswith(tail) for line in data.splitlines(keepends=True))
         lines = [line[: -len(tail)] for line in data.splitlines(keepends=True)]
-        yield graph, lines, json.loads((cache.rdf_dir / nq).with_suffix(".rows").read_bytes())
+        yield graph, lines, json.loads(chunk.rows())
 
 
 @pytest.mark.parametrize("build", ["seeds_build", "lemire_build"])

@@ -119,8 +119,9 @@ def test_worker_processes_give_the_bytes_of_one_process(seeds_copy, tmp_path, mo
 
 
 def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
-    """The data files of an entry are written in place; its .json, written last, makes it
-    readable. Rewriting an entry leaves another folder's hard link to a file alone."""
+    """An entry is one file whose first line gives the size of the rest: cut short (a build
+    killed while writing it) or damaged, it reads as missing. Rewriting an entry leaves
+    another folder's hard link to the old file alone."""
     import os
 
     from kg.cache import Cache
@@ -129,14 +130,20 @@ def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
     parts = (b"nq\n", b"ttl\n", b"{}")
     assert cache.load_chunk("k") is None
     chunk = cache.save_chunk("k", "https://kg.example/graph/a", 1, *parts)
-    assert cache.load_chunk("k") == chunk and chunk.nquads.read_bytes() == b"nq\n"
-    other = tmp_path / "other.nq"
-    os.link(chunk.nquads, other)  # a copy of the cache made with hard links
-    chunk.turtle.unlink()  # a file lost: the entry reads as missing
-    assert cache.load_chunk("k") is None
+    assert cache.load_chunk("k") == chunk
+    assert (chunk.nquads(), chunk.turtle(), chunk.rows()) == parts
+    assert sorted(p.name for p in cache.rdf_dir.iterdir()) == ["k.graph"]
+    other = tmp_path / "other.graph"
+    os.link(chunk.path, other)  # a copy of the cache made with hard links
     cache.save_chunk("k", "https://kg.example/graph/a", 1, b"new\n", *parts[1:])
-    assert cache.load_chunk("k").nquads.read_bytes() == b"new\n" and other.read_bytes() == b"nq\n"
-    cache.chunk_paths("k")[-1].unlink()  # a build killed before the .json: the data alone reads as missing
+    assert cache.load_chunk("k").nquads() == b"new\n" and other.read_bytes().endswith(b"nq\nttl\n{}")
+    whole = chunk.path.read_bytes()
+    for cut in (len(whole) - 1, whole.index(b"\n"), 3, 0):  # killed while writing
+        chunk.path.write_bytes(whole[:cut])
+        assert cache.load_chunk("k") is None, cut
+    chunk.path.write_bytes(b"{not json\n" + whole[whole.index(b"\n") + 1:])
+    assert cache.load_chunk("k") is None
+    chunk.path.write_bytes(whole + b"more")
     assert cache.load_chunk("k") is None
 
 
