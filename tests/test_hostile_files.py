@@ -160,10 +160,23 @@ def during_the_build(monkeypatch, hostile_corpus):
     return hostile_corpus
 
 
-def test_build_names_each_bad_file_builds_the_rest_and_exits_3(tmp_path, during_the_build):
+@pytest.mark.parametrize("pool", [False, True], ids=["one process", "worker processes"])
+def test_build_names_each_bad_file_builds_the_rest_and_exits_3(tmp_path, during_the_build, monkeypatch, pool):
+    """(With worker processes, the corpus is read in a process of its own, and the
+    extractions come back from the workers.)"""
+    import kg.workers
+
     corpus = during_the_build
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out), "--quiet"], catch_exceptions=False)
+    read_apart = []
+    if pool:
+        monkeypatch.setattr(kg.workers, "POOL_THRESHOLD", 1)
+        real = kg.workers.with_pipeline_built
+        monkeypatch.setattr(kg.workers, "with_pipeline_built", lambda *a: read_apart.append(1) or real(*a))
+    workers = ["--workers", "2" if pool else "1"]
+    result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out), "--quiet", *workers],
+                                catch_exceptions=False)
+    assert read_apart == ([1] if pool else [])
     assert result.exit_code == 3, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     answers = {**EXPECTED, **MADE}
