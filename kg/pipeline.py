@@ -487,8 +487,9 @@ def _load_later_stages() -> None:
 
 def _read_files(files: list[SourceFile], problems: list[KgError], max_bytes: int, known: KnownFiles
                 ) -> tuple[list[Document], list[KgError], KnownFiles]:
-    """:func:`~kg.corpus.load_files`, and ``known`` with what it saw (in a process of its own,
-    the reading's value: :func:`~kg.workers.with_pipeline_built`)."""
+    """:func:`~kg.corpus.load_files`, returning ``known`` too: when the reading runs in a
+    process of its own (:func:`~kg.workers.with_pipeline_built`), what ``known`` learnt
+    comes back only as a value."""
     docs, problems = load_files(files, problems, max_bytes=max_bytes, known=known)
     return docs, problems, known
 
