@@ -3,10 +3,10 @@
 ``kg query ...`` (and ``python -m kg query ...``) answers here when its arguments are a
 plain query invocation (:func:`query_args`): importing typer and building the whole
 command line costs about 0.2 s, more than most shipped queries take to evaluate.
-Anything else (help, a usage error, an option this parser does not know, ``KG_DEBUG``,
-a query that fails) goes to :mod:`kg.cli`, which answers as it always has. Both paths
-read the query, open the graph, format the results and report an error with the same
-functions, defined here, so that they cannot drift.
+Anything else (help, a usage error, an option this parser does not know, ``KG_DEBUG``)
+goes to :mod:`kg.cli`, which answers as it always has. Both paths read the query, open
+the graph, format the results and report an error with the same functions, defined here,
+so that they cannot drift.
 
 This module imports neither typer nor anything heavy: :mod:`kg.store` (pyoxigraph) only
 once a query is run.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,8 +59,15 @@ def configure_logging(debug: bool) -> None:
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
+#: A terminal's colour and style codes, as click finds them.
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+
 def say(message: str) -> None:
-    """One line on stderr."""
+    """One line on stderr, as :mod:`kg.cli` writes it (``click.echo``): without terminal
+    colour and style codes unless stderr is a terminal."""
+    if not sys.stderr.isatty():
+        message = _ANSI.sub("", message)
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
 
@@ -182,10 +190,9 @@ def _readable_if_there(path: Path) -> bool:
 
 
 def main(args: list[str]) -> int | None:
-    """Answer a plain ``kg query`` invocation and give its exit code; ``None`` for anything
-    else, with ``KG_DEBUG`` set (the command line shows the traceback), and when the query
-    fails before anything is written: the command line runs it again and reports the error
-    in its own words (it strips terminal escapes, for one)."""
+    """Answer a plain ``kg query`` invocation and give its exit code, a failing query's
+    too (reported as :mod:`kg.cli` reports it); ``None`` for anything else, and with
+    ``KG_DEBUG`` set (the command line shows the traceback)."""
     if os.environ.get("KG_DEBUG"):
         return None
     request = query_args(args)
@@ -193,14 +200,8 @@ def main(args: list[str]) -> int | None:
         return None
     configure_logging(False)
     try:
-        output = results(*request)
-    except (KeyboardInterrupt, MemoryError) as err:
-        return report_error(err)
-    except Exception:  # noqa: BLE001 - kg.cli runs the query again and reports the error
-        return None
-    try:
-        sys.stdout.write(output)
-    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - reported as kg.cli reports it
+        sys.stdout.write(results(*request))
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - one line, as kg.cli says it
         return report_error(err)
     return 0
 

@@ -119,19 +119,37 @@ def test_query_without_the_command_line_framework_answers_as_it(seeds_build, cap
 
 
 def test_query_without_the_command_line_framework_leaves_the_rest_to_it(seeds_build, tmp_path, capsys, monkeypatch):
-    """Anything but a plain, working ``kg query`` goes to the command line: help, usage
-    errors, options it does not parse, a failing query (reported by kg.cli), KG_DEBUG."""
+    """Anything but a plain ``kg query`` goes to the command line: help, usage errors,
+    options it does not parse, KG_DEBUG."""
     from kg.cliquery import main as quick_query
 
     out, _ = seeds_build
     for args in (["query", "--help"], ["query"], ["query", "ASK {}", "-f", "x.rq"], ["query", "ASK {}", "--format", "CSV"],
                  ["query", "--", "ASK {}"], ["query", "ASK {}", "-g"], ["query", "-f", str(tmp_path), "-g", str(out)],
-                 ["query", "SELECT * WHERE {", "-g", str(out)], ["query", "ASK {}", "-g", str(tmp_path / "none")],
                  ["stats", str(out)], []):
         assert quick_query(args) is None, args
     monkeypatch.setenv("KG_DEBUG", "1")
     assert quick_query(["query", "ASK {}", "-g", str(out)]) is None
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("args", [
+    ["SELECT * WHERE {"], ["DELETE WHERE { ?s ?p ?o }"], ["-f", "missing.rq"], ["ASK {}", "-g", "none\x1b[31m-red"],
+])
+def test_a_failing_query_without_the_command_line_framework_is_reported_as_by_it(seeds_build, tmp_path, capsys,
+                                                                                 monkeypatch, args):
+    """A failing plain query is answered once, without typer: the same line on stderr (a
+    terminal's colour codes taken out, as click does off a terminal) and exit code."""
+    from kg.cliquery import main as quick_query
+
+    out, _ = seeds_build
+    monkeypatch.chdir(tmp_path)
+    args = ["query", *args] + ([] if "-g" in args else ["-g", str(out)])
+    expected = run(*args)
+    assert quick_query(args) == expected.exit_code == 1
+    captured = capsys.readouterr()
+    assert captured.out == expected.stdout == ""
+    assert captured.err == expected.stderr and captured.err.startswith("kg: error: ") and "\x1b" not in captured.err
 
 
 def test_query_errors(seeds_build, tmp_path):
