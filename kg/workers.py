@@ -130,9 +130,12 @@ def with_pipeline_built(config: Config, cache_folder: Path | None, read: Callabl
         reading = pool.submit(read, *args)
         _init_extract(config, cache_folder)
         _warm_up()
-        return reading.result()
-    finally:  # on an error here, the reading is not waited for (it dies with this process)
+        value = reading.result()
+    except BaseException:  # the reading is not waited for: it dies with this process
         pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()  # ended, with its threads, before this process forks the workers
+    return value
 
 
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
