@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -70,21 +70,6 @@ def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically."""
     with atomic_write(path, "wb", durable=durable) as fh:
         fh.write(data)
-
-
-def write_joined(path: Path, head: bytes, parts: Iterable[Path | bytes], tail: bytes = b"") -> None:
-    """Replace ``path`` atomically with ``head``, ``parts`` in order (bytes as they are, the
-    contents of files copied in blocks: memory stays bounded whatever the size) and
-    ``tail``."""
-    with atomic_write(path, "wb") as out:
-        out.write(head)
-        for part in parts:
-            if isinstance(part, bytes):
-                out.write(part)
-                continue
-            with part.open("rb") as fh:
-                shutil.copyfileobj(fh, out, 1 << 20)
-        out.write(tail)
 
 
 def replace_dir(link: Path, build: Path) -> None:

@@ -525,20 +525,20 @@ def _unchanged(result: RunResult, out: Path, manifest: dict[str, Any]) -> RunRes
 
 
 def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:
-    """``kg.ttl`` and ``kg.trig``, joined from the named graphs' Turtle in the cache."""
-    from kg.export import prefix_header
-    from kg.files import write_joined
+    """``kg.ttl`` and ``kg.trig``, joined from the named graphs' Turtle in the cache (each
+    body read once for both; ``kg.ttl`` is replaced first)."""
+    from kg.export import prefix_header, trig_block
+    from kg.files import atomic_write
 
     header = prefix_header(base_iri)
-    write_joined(out / "kg.ttl", header, (c.turtle() for c in chunks))
-    write_joined(out / "kg.trig", header, (part for c in chunks for part in _trig_parts(c)))
-
-
-def _trig_parts(chunk: Any) -> tuple[bytes, bytes, bytes]:
-    from kg.export import trig_block
-
-    start, end = trig_block(chunk.graph)
-    return start, chunk.turtle(), end
+    with atomic_write(out / "kg.trig", "wb") as trig, atomic_write(out / "kg.ttl", "wb") as ttl:
+        ttl.write(header)
+        trig.write(header)
+        for chunk in chunks:
+            body = chunk.turtle()
+            start, end = trig_block(chunk.graph)
+            ttl.write(body)
+            trig.writelines((start, body, end))
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,
