@@ -117,13 +117,16 @@ class Cache:
 
     # -- extractions ---------------------------------------------------------------------
 
+    def extraction_path(self, key: str) -> Path:
+        return self.extract_dir / f"{key}.json"
+
     def has_extraction(self, key: str) -> bool:
         """An entry exists under ``key`` (it may still prove unreadable)."""
-        return (self.extract_dir / f"{key}.json").is_file()
+        return self.extraction_path(key).is_file()
 
     def load_extraction(self, key: str) -> tuple[Extraction, str] | None:
         """The cached extraction and text under ``key``, or ``None``."""
-        path = self.extract_dir / f"{key}.json"
+        path = self.extraction_path(key)
         try:
             result = read_extraction(path.read_bytes())
         except FileNotFoundError:
@@ -137,7 +140,7 @@ class Cache:
     def save_extraction(self, key: str, payload: str) -> None:
         """Write an entry: :func:`extraction_payload` of an extraction and its text, straight
         to its name (an entry cut short by a killed build is not JSON: it reads as missing)."""
-        path = self.extract_dir / f"{key}.json"
+        path = self.extraction_path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_new(path, payload.encode("utf-8"))
         self.used.add(path)

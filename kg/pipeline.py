@@ -354,7 +354,7 @@ class _Build:
                         failed.add(doc_id)
                         continue
                     found[doc_id] = (ex, text)
-                    cache.used.add(cache.extract_dir / f"{keys[doc_id]}.json")
+                    cache.used.add(cache.extraction_path(keys[doc_id]))  # written by the worker
         result.extracted = len(todo) - len(failed)
         self.clock.lap("extract")
         return [(d, *found[d.id]) for d in docs if d.id in found], keys
