@@ -141,22 +141,24 @@ def with_pipeline_built(config: Config, cache_folder: Path | None, read: Callabl
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
     """Extract a document, and write its cache entry when it has a key."""
     doc_id, ex, text, err = _extract(task)
-    cache_key = task[2]
-    if ex is not None and text is not None and cache_key is not None:
-        _STATE["extract-cache"].save_extraction(cache_key, extraction_payload(ex, text))
+    if ex is not None and text is not None and task[2] is not None:
+        _keep(task[2], ex, text)
     return doc_id, ex, text, err
 
 
 def _extract_sent(task: tuple[Document, str, str | None]) -> tuple[str, str | None, DocumentError | None]:
     """:func:`_extract_one` in a pool worker: the extraction goes back as its JSON payload
-    (written here to the cache when it has a key: the parent only collects)."""
+    (the parent only collects)."""
     doc_id, ex, text, err = _extract(task)
-    if ex is None or text is None:
-        return doc_id, None, err
+    return doc_id, None if ex is None or text is None else _keep(task[2], ex, text), err
+
+
+def _keep(key: str | None, ex: Extraction, text: str) -> str:
+    """The extraction's JSON payload, written to the cache under ``key`` (unless ``None``)."""
     payload = extraction_payload(ex, text)
-    if task[2] is not None:
-        _STATE["extract-cache"].save_extraction(task[2], payload)
-    return doc_id, payload, None
+    if key is not None:
+        _STATE["extract-cache"].save_extraction(key, payload)
+    return payload
 
 
 def _received(sent: tuple[str, str | None, DocumentError | None]) -> ExtractResult:
