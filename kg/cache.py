@@ -9,8 +9,8 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
                         gives the analysis, keyed by the extraction and every
                         corpus-wide name its triples use (:class:`Chunk`);
 ``manifest.json``       what the last complete build was made of (written last);
-``layout/<key>.json``   a view's node positions, keyed by its nodes and edges
-                        (:class:`kg.layout.KeptLayouts`);
+``layout/<key>.json``   a view's or a report picture's node positions, keyed by its
+                        nodes and edges (:class:`kg.layout.KeptLayouts`);
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.

@@ -15,19 +15,13 @@ subgraphs), so 5,000 nodes take a few tenths of a second.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import math
-import os
-import tempfile
 from collections.abc import Hashable
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from kg.files import write_text
+from kg.kept import Kept, digest
 
 PIVOTS = 50
 #: Components of at least this many nodes get global (ForceAtlas2-style) forces.
@@ -364,64 +358,29 @@ def _positions(n: int, edges: np.ndarray, iterations: int = 60, seed: int = SEED
     return [(p[0], p[1]) for p in np.round(xy[where], 3).tolist()]
 
 
-class KeptLayouts:
-    """Layouts kept in a folder between runs by all they depend on (the nodes, the node
-    pairs joined, this module's code, numpy's and scipy's versions), so that a view whose
-    graph did not change is not laid out again; :meth:`forget_unused` then deletes those
-    neither made nor used since this object was made."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        # The time now as the folder's file system stamps a file (its clock can lag the
-        # system's by a tick); a killed build's mark is cleaned up as a temporary file.
-        fd, mark = tempfile.mkstemp(prefix=".now.", suffix=".tmp", dir=folder)
-        try:
-            self.since = os.fstat(fd).st_mtime_ns
-        finally:
-            os.close(fd)
-            os.unlink(mark)
+class KeptLayouts(Kept):
+    """Layouts kept between runs by all they depend on (the nodes, the node pairs joined,
+    this module's code, numpy's and scipy's versions), so that a view whose graph did not
+    change is not laid out again."""
 
     def layout(self, graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
-        """:func:`layout`, read from the folder when kept there (and touched), else computed
-        and kept."""
+        """:func:`layout`, read from the folder when kept there, else computed and kept."""
         nodes, edges = _indexed(graph)
-        path = self.folder / f"{_key(nodes, edges)}.json"
-        try:
-            positions = json.loads(path.read_bytes())
-            if isinstance(positions, list) and len(positions) == len(nodes):
-                os.utime(path)
-                return {v: (p[0], p[1]) for v, p in zip(nodes, positions)}
-        except (OSError, ValueError, TypeError, IndexError):
-            pass  # missing or damaged: computed again
-        positions = _positions(len(nodes), edges)
-        # floats as JSON read back as the same floats, so a kept layout draws the same page
-        write_text(path, json.dumps(positions, separators=(",", ":")), durable=False)
-        return dict(zip(nodes, positions))
-
-    def forget_unused(self) -> None:
-        """Delete the kept layouts neither made nor used since this object was made."""
-        for path in self.folder.glob("*.json"):
-            try:
-                if path.stat().st_mtime_ns < self.since:
-                    path.unlink()
-            except OSError:
-                pass
+        key = _key(nodes, edges)
+        positions = self.get(key)
+        if not (isinstance(positions, list) and len(positions) == len(nodes)
+                and all(isinstance(p, list) and len(p) == 2 for p in positions)):
+            positions = _positions(len(nodes), edges)
+            self.put(key, positions)  # floats read back as the same floats: the same page
+        return {v: (p[0], p[1]) for v, p in zip(nodes, positions)}
 
 
 def _key(nodes: list[Hashable], edges: np.ndarray) -> str:
-    import scipy
-
-    h = hashlib.sha256(_code_digest().encode())
-    h.update(f"{np.__version__}|{scipy.__version__}|{len(nodes)}\n".encode())
+    h = digest(("layout.py",), ("numpy", "scipy"))
+    h.update(f"{len(nodes)}\n".encode())
     h.update("\x00".join(map(str, nodes)).encode("utf-8", "surrogatepass"))
     h.update(edges.tobytes())
     return h.hexdigest()[:32]
-
-
-@functools.cache
-def _code_digest() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 __all__ = ["KeptLayouts", "layout", "pivot_mds"]

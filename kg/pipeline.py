@@ -426,6 +426,7 @@ class _Build:
 
         out, result, clock = self.out, self.result, self.clock
         self.progress("analyse", 0, 3)
+        layouts = KeptLayouts(self.cache.folder / "layout")  # node positions, kept by their graphs
         analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks))
         clock.lap("analyse")
         stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
@@ -433,12 +434,12 @@ class _Build:
         report: list[Path] = []
 
         def write_the_report() -> None:  # while worker processes draw the views
-            report.extend(write_report(analysis, stats, out))
+            report.extend(write_report(analysis, stats, out, layouts))
             clock.lap("report")
 
         self.progress("render", 1, 3)
         views = write_views(analysis, stats, out / "views", meanwhile=write_the_report,
-                            layouts=KeptLayouts(self.cache.folder / "layout"))
+                            layouts=layouts)
         result.files += report + views
         clock.lap("render")
         self.progress("render", 3, 3)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -22,6 +22,9 @@ from kg.analyze.stats import first
 from kg.collector import collection_paused
 from kg.files import write_text
 from kg.report.figures import bars_svg, graph_svg
+
+if TYPE_CHECKING:
+    from kg.layout import KeptLayouts
 
 #: Nodes drawn in a picture (the most central ones).
 PICTURE_NODES = 250
@@ -52,7 +55,8 @@ def _names(items: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _picture(analysis: Analysis, name: str, title: str, color_by: str) -> tuple[str, int]:
+def _picture(analysis: Analysis, name: str, title: str, color_by: str, layouts: KeptLayouts | None = None
+             ) -> tuple[str, int]:
     """The SVG of a projection's most central nodes, and how many nodes it shows."""
     from kg.layout import layout
 
@@ -73,7 +77,8 @@ def _picture(analysis: Analysis, name: str, title: str, color_by: str) -> tuple[
         kinds = {n: analysis.kinds.get(n, "other") for n in keep}
         colors = {n: KIND_COLORS.get(k, KIND_COLORS["other"]) for n, k in kinds.items()}
         legend = [(k, KIND_COLORS.get(k, KIND_COLORS["other"])) for k in sorted(set(kinds.values()))]
-    svg = graph_svg(sub, layout(sub), title=title, labels=labels, colors=colors, sizes=sizes, legend=legend)
+    positions = layout(sub) if layouts is None else layouts.layout(sub)
+    svg = graph_svg(sub, positions, title=title, labels=labels, colors=colors, sizes=sizes, legend=legend)
     return svg, len(keep)
 
 
@@ -213,14 +218,15 @@ def to_markdown(analysis: Analysis, stats: dict[str, Any], figures: dict[str, st
 
 
 @collection_paused()
-def write_report(analysis: Analysis, stats: dict[str, Any], out: Path) -> list[Path]:
+def write_report(analysis: Analysis, stats: dict[str, Any], out: Path, layouts: KeptLayouts | None = None) -> list[Path]:
     """Write ``report.md`` and its pictures (``figures/*.svg``); returns the files written
-    (the garbage collector paused meanwhile, as in :func:`~kg.analyze.analyze`)."""
+    (the garbage collector paused meanwhile, as in :func:`~kg.analyze.analyze`).
+    ``layouts``: the pictures' node positions, kept between runs."""
     written = []
     figures: dict[str, str] = {}
     for name, title, color_by in (("references", "Who references whom", "kind"), ("concepts", "Which ideas connect", "community")):
         if analysis.graphs.get(name) is not None and analysis.graphs[name].number_of_nodes():
-            svg, shown = _picture(analysis, name, title, color_by)
+            svg, shown = _picture(analysis, name, title, color_by, layouts)
             path = out / "figures" / f"{name}.svg"
             write_text(path, svg)
             written.append(path)

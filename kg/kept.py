@@ -1,0 +1,81 @@
+"""Results kept between builds, each under a key that digests everything it depends on.
+
+Input: a folder of the build cache, keys and JSON values. Output: the value kept under a
+key, or ``None``. A build asks before computing something costly whose inputs often stay
+the same from one build to the next (a view's node positions, a projection's metrics),
+keeps what it computed, and at its end forgets what it neither made nor used
+(:meth:`Kept.forget_unused`). Since a key says all a value was computed from (the inputs,
+the code, the libraries' versions), a kept value is never stale, only unused.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kg.files import write_text
+
+
+class Kept:
+    """JSON values kept in a folder, one file per key."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        # The time now as the folder's file system stamps a file (its clock can lag the
+        # system's by a tick); a killed build's mark is cleaned up as a temporary file.
+        fd, mark = tempfile.mkstemp(prefix=".now.", suffix=".tmp", dir=folder)
+        try:
+            self.since = os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+            os.unlink(mark)
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key`` (touched: used now), or ``None`` when there is none
+        or it is damaged. The caller checks its shape; one it rejects is put again."""
+        path = self.folder / f"{key}.json"
+        try:
+            value = json.loads(path.read_bytes())
+            os.utime(path)
+        except (OSError, ValueError):
+            return None
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` (a float reads back as the same float)."""
+        write_text(self.folder / f"{key}.json", json.dumps(value, separators=(",", ":")), durable=False)
+
+    def forget_unused(self) -> None:
+        """Delete the values neither kept nor used since this object was made."""
+        for path in self.folder.glob("*.json"):
+            try:
+                if path.stat().st_mtime_ns < self.since:
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def digest(modules: tuple[str, ...], libraries: tuple[str, ...]) -> Any:
+    """A SHA-256 hash primed with the source of ``modules`` (files of this package, such as
+    ``"layout.py"``) and the versions of ``libraries``: the code a kept value comes from.
+    Feed it the inputs, then take its hex digest as the key."""
+    return hashlib.sha256(_code(modules, libraries).encode())
+
+
+@functools.cache
+def _code(modules: tuple[str, ...], libraries: tuple[str, ...]) -> str:
+    import importlib
+
+    here = Path(__file__).parent
+    parts = [hashlib.sha256((here / m).read_bytes()).hexdigest() for m in modules]
+    parts += [f"{name}={importlib.import_module(name).__version__}" for name in libraries]
+    return "|".join(parts)
+
+
+__all__ = ["Kept", "digest"]
