@@ -11,6 +11,8 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
 ``manifest.json``       what the last complete build was made of (written last);
 ``layout/<key>.json``   a view's or a report picture's node positions, keyed by its
                         nodes and edges (:class:`kg.layout.KeptLayouts`);
+``metrics/<key>.json``  a projection's metrics, keyed by its graph
+                        (:func:`kg.analyze.apart.metrics_key`);
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.

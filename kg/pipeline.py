@@ -420,14 +420,17 @@ class _Build:
         graph by graph), then stats.json, report.md and the views."""
         from kg.analyze import analyze
         from kg.analyze.source import RowsSource
+        from kg.kept import Kept
         from kg.layout import KeptLayouts
         from kg.render import write_views
         from kg.report import write_report
 
         out, result, clock = self.out, self.result, self.clock
         self.progress("analyse", 0, 3)
-        layouts = KeptLayouts(self.cache.folder / "layout")  # node positions, kept by their graphs
-        analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks))
+        # metrics and node positions are kept by the graphs they were computed for
+        metrics, layouts = Kept(self.cache.folder / "metrics"), KeptLayouts(self.cache.folder / "layout")
+        analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks), kept=metrics)
+        metrics.forget_unused()
         clock.lap("analyse")
         stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
         write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

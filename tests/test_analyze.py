@@ -306,6 +306,35 @@ def test_metrics_measured_in_a_worker_process_are_the_same(tiny, monkeypatch):
     assert analyze(tiny).to_stats(documents=2, skipped=[]) == here
 
 
+def test_the_metrics_key_is_the_graph_as_measured():
+    """Kept metrics are keyed by what they are computed from: the name, the nodes, the
+    neighbours in order (a float sum follows it) and the weights."""
+    from kg.analyze.apart import metrics_key
+
+    def graph(edges, directed=False):
+        g = nx.DiGraph() if directed else nx.Graph()
+        g.add_weighted_edges_from(edges)
+        return g
+
+    edges = [("a", "b", 1.0), ("b", "c", 0.5)]
+    key = metrics_key("concepts", graph(edges))
+    assert metrics_key("concepts", graph(edges)) == key
+    assert metrics_key("references", graph(edges)) != key
+    assert metrics_key("concepts", graph(edges, directed=True)) != key
+    assert metrics_key("concepts", graph([("a", "b", 1.0), ("b", "c", 0.25)])) != key
+    assert metrics_key("concepts", graph(edges[::-1])) != key
+    assert metrics_key("concepts", graph([*edges, ("c", "d", 1.0)])) != key
+
+
+def test_kept_metrics_are_those_measured(tiny, tmp_path):
+    from kg.kept import Kept
+
+    measured = analyze(tiny).to_stats(documents=2, skipped=[])
+    assert analyze(tiny, kept=Kept(tmp_path)).to_stats(documents=2, skipped=[]) == measured  # measured, kept
+    assert len(list(tmp_path.glob("*.json"))) == 5
+    assert analyze(tiny, kept=Kept(tmp_path)).to_stats(documents=2, skipped=[]) == measured  # read back
+
+
 def test_stats_carry_every_projection(tiny):
     stats = analyze(tiny).to_stats(documents=2, skipped=[])
     assert set(stats["projections"]) == {"references", "posts", "concepts", "discussion", "people-concepts"}

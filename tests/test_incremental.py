@@ -262,6 +262,37 @@ def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp
     assert len(now) == 5 and now != first
 
 
+def test_metrics_of_a_graph_that_did_not_change_are_not_measured_again(seeds_copy, tmp_path, monkeypatch):
+    """A projection's metrics are kept by the graph they were measured on: an edit that
+    leaves every projection as it was measures none again and writes the stats.json of a
+    clean build; a damaged entry is measured again; metrics of graphs gone are forgotten."""
+    import kg.analyze.apart
+
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    kept = out / ".cache" / "metrics"
+    first = sorted(p.name for p in kept.glob("*.json"))
+    assert len(first) == 5  # one per projection
+    measured = []
+    original = kg.analyze.apart.measured
+    monkeypatch.setattr(kg.analyze.apart, "measured", lambda a, name: measured.append(name) or original(a, name))
+    edited = seeds_copy / "003_faa050c178f4e7de.txt"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("I know a lot of really", "I know a lot of truly"), encoding="utf-8")
+    (kept / first[0]).write_text('[{"x": {}}, [', encoding="utf-8")
+    assert build([seeds_copy], out, Config()).extracted == 1
+    assert len(measured) == 1  # only the damaged one
+    assert sorted(p.name for p in kept.glob("*.json")) == first
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    assert (out / "stats.json").read_bytes() == (clean / "stats.json").read_bytes()
+    assert (out / "report.md").read_bytes() == (clean / "report.md").read_bytes()
+    (seeds_copy / "005_added.txt").write_text(EXTRA, encoding="utf-8")  # new nodes: measured again, old entries go
+    build([seeds_copy], out, Config())
+    now = sorted(p.name for p in kept.glob("*.json"))
+    assert len(now) == 5 and now != first
+
+
 def test_a_foreign_file_state_is_read_past(seeds_copy):
     """A files.json entry of another shape (another version, a damaged file) means: read."""
     import os

@@ -12,7 +12,8 @@ figures of ``stats.json``.
 - :mod:`kg.analyze.analysis`: the store -> :class:`Analysis` (a handful of SPARQL queries)
 - :mod:`kg.analyze.reader`: the rows -> the projections, names, facts and documents
 - :mod:`kg.analyze.evidence`: the sentences behind nodes and edges, read when first asked for
-- :mod:`kg.analyze.apart`: metrics measured in a worker process while the reader goes on
+- :mod:`kg.analyze.apart`: metrics kept from an earlier build, or measured in a worker
+  process while the reader goes on
 - :mod:`kg.analyze.stats`: :class:`Analysis` -> ``stats.json``
 """
 

@@ -17,6 +17,7 @@ import networkx as nx
 
 from kg.analyze.metrics import bridges, centrality, communities, components
 from kg.collector import collection_paused
+from kg.kept import Kept
 
 #: The projections, in the order the views and the report present them.
 PROJECTIONS = ("references", "posts", "concepts", "discussion", "people-concepts")
@@ -107,19 +108,21 @@ class Analysis:
         return to_stats(self, documents, skipped)
 
 
-def analyze(store: Any, window: int = 1) -> Analysis:
+def analyze(store: Any, window: int = 1, kept: Kept | None = None) -> Analysis:
     """Read the projections from a store (or any row source) and compute their metrics.
 
     Args:
         store: an open pyoxigraph store, or a :class:`~kg.analyze.source.Source`.
         window: concepts in sentences at most this far apart co-occur (0: same sentence).
+        kept: a :class:`~kg.kept.Kept` holding metrics of earlier builds: a projection
+            whose graph is one they measured is not measured again.
     """
     from kg.analyze.reader import Reader
     from kg.analyze.source import StoreSource
 
     source = StoreSource(store) if hasattr(store, "quads_for_pattern") else store
     with collection_paused():
-        return Reader(source).run(window)
+        return Reader(source, kept).run(window)
 
 
 __all__ = ["EVIDENCE_LIMIT", "PROJECTIONS", "Analysis", "Evidence", "analyze", "load_query"]

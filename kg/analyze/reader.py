@@ -2,7 +2,8 @@
 
 Input: the rows of the few queries of :mod:`kg.analyze.sparql` (no query per node), from
 a :class:`~kg.analyze.source.Source`. Output: the analysis with its five projections,
-their metrics (:mod:`kg.analyze.apart`), names, facts, documents and evidence
+their metrics (:mod:`kg.analyze.apart`; kept between builds when given a
+:class:`~kg.kept.Kept`), names, facts, documents and evidence
 (:mod:`kg.analyze.evidence`), co-citation and figures per year. The rows are turned into
 graphs by :mod:`kg.analyze.projections`.
 """
@@ -15,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analyze.analysis import EVIDENCE_LIMIT, PROJECTIONS, Analysis, Evidence
-from kg.analyze.apart import Apart, measured
+from kg.analyze.apart import Measuring
 from kg.analyze.evidence import ConceptPassages, Deferred
 from kg.analyze.metrics import co_citation, per_year, pmi_graph
 from kg.analyze.projections import (
@@ -23,14 +24,16 @@ from kg.analyze.projections import (
     reference_edges, weighted_digraph,
 )
 from kg.analyze.source import Source
+from kg.kept import Kept
 
 
 class Reader:
     """One pass over the rows of a source (:mod:`kg.analyze.source`); fills an
     :class:`Analysis`."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, kept: Kept | None = None):
         self.source = source
+        self.kept = kept
         self.a = Analysis()
         self.document_of_context: dict[str, str] = {}
         self.post_of_context: dict[str, str] = {}
@@ -52,16 +55,17 @@ class Reader:
         self._posts_graph(records)
         self._concepts(window)
         # The finished graphs are measured in a forked worker while the reading goes on (the
-        # two take about as long); people-concepts is measured here.
-        apart = Apart(a, [name for name in PROJECTIONS if name != "people-concepts"])
+        # two take about as long); people-concepts is measured here; a graph an earlier
+        # build measured is not measured again.
+        measuring = Measuring(a, self.kept)
+        measuring.apart([name for name in PROJECTIONS if name != "people-concepts"])
         self._people_concepts()
         a.co_citation = self._co_citation(records, makers)
         self._years(records, makers)
         for node, docs in self.authored.items():
             a.documents_of[node] = sorted(set(a.documents_of.get(node, [])) | docs)
         a.graphs = {name: a.graphs[name] for name in PROJECTIONS}
-        results = {name: measured(a, name) for name in PROJECTIONS if name not in apart.names}
-        results.update(apart.result())
+        results = measuring.results(PROJECTIONS)
         for name in PROJECTIONS:  # in this order, wherever they were computed
             a.metrics[name], a.communities[name], a.bridges[name] = results[name]
         return a
