@@ -360,8 +360,8 @@ def _positions(n: int, edges: np.ndarray, iterations: int = 60, seed: int = SEED
 
 class KeptLayouts(Kept):
     """Layouts kept between runs by all they depend on (the nodes, the node pairs joined,
-    this module's code, numpy's and scipy's versions), so that a view whose graph did not
-    change is not laid out again."""
+    this module's code, numpy's and scipy's versions), so that a view or a report picture
+    whose graph did not change is not laid out again."""
 
     def layout(self, graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
         """:func:`layout`, read from the folder when kept there, else computed and kept."""

@@ -430,7 +430,6 @@ class _Build:
         # metrics and node positions are kept by the graphs they were computed for
         metrics, layouts = Kept(self.cache.folder / "metrics"), KeptLayouts(self.cache.folder / "layout")
         analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks), kept=metrics)
-        metrics.forget_unused()
         clock.lap("analyse")
         stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
         write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -441,8 +440,9 @@ class _Build:
             clock.lap("report")
 
         self.progress("render", 1, 3)
-        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report,
-                            layouts=layouts)
+        views = write_views(analysis, stats, out / "views", meanwhile=write_the_report, layouts=layouts)
+        for kept in (metrics, layouts):  # what this build neither made nor used goes
+            kept.forget_unused()
         result.files += report + views
         clock.lap("render")
         self.progress("render", 3, 3)

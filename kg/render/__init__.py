@@ -148,7 +148,7 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
     (:func:`~kg.collector.collection_paused`), in the workers too.
 
     Args:
-        layouts: node positions kept between runs; those no view used now are deleted.
+        layouts: node positions kept between runs, read and kept in by the views.
     """
     views = views_of(analysis)
     _SHARED.update(views=views, analysis=analysis, folder=folder, layouts=layouts)
@@ -171,8 +171,6 @@ def write_views(analysis: Analysis, stats: dict[str, Any], folder: Path, meanwhi
                 written = [_write_view(i) for i in range(len(views))]
     finally:
         _SHARED.clear()
-    if layouts is not None:
-        layouts.forget_unused()
     index = folder / "index.html"
     write_text(index, render_index(views, stats))
     written.append(index)
