@@ -13,6 +13,9 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
                         nodes and edges (:class:`kg.layout.KeptLayouts`);
 ``metrics/<key>.json``  a projection's metrics, keyed by its graph
                         (:func:`kg.analyze.apart.metrics_key`);
+``outputs.json``        the key of the analysis that wrote ``stats.json``, the report
+                        and the views (the rows of every graph, the code), and their
+                        files: a build whose key is that one does not write them again;
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.
@@ -76,7 +79,7 @@ def read_extraction(payload: str | bytes) -> tuple[Extraction, str]:
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """One named graph, serialised, in one file of the cache: a JSON line (the graph, its
-    number of triples, the sizes of the three parts), then the graph's N-Quads for the
+    number of triples, the sizes of the three parts, a digest of the rows), then the graph's N-Quads for the
     store, its Turtle body (no prefix lines) for ``kg.ttl`` and, wrapped, ``kg.trig``, and
     the rows it gives the analysis queries (:mod:`kg.analyze.source`) as JSON. Each part
     is read on its own. (One file, not one per part: creating a file costs more than
@@ -88,6 +91,8 @@ class Chunk:
     path: Path
     #: ``(offset, size)`` of the N-Quads, the Turtle body and the rows in the file
     parts: tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+    #: a digest of the rows: what the analysis reads of this graph
+    rows_digest: str
 
     def nquads(self) -> bytes:
         return self._read(0)
@@ -161,13 +166,13 @@ class Cache:
                 size = os.fstat(fh.fileno()).st_size
             info = json.loads(head)
             sizes = [int(n) for n in info["parts"]]
-            graph, triples = str(info["graph"]), int(info["triples"])
+            graph, triples, rows = str(info["graph"]), int(info["triples"]), str(info["rows"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if len(sizes) != 3 or min(sizes) < 0 or size != len(head) + sum(sizes):  # cut short by a killed build
             return None
         self.used.add(path)
-        return Chunk(key, graph, triples, path, _parts(len(head), sizes))
+        return Chunk(key, graph, triples, path, _parts(len(head), sizes), rows)
 
     def save_chunk(self, key: str, graph: str, triples: int, nquads: bytes, turtle: bytes, rows: bytes) -> Chunk:
         """Write a named graph's entry, in one file written straight to its name (a new
@@ -177,11 +182,34 @@ class Cache:
         writing."""
         path = self.chunk_path(key)
         sizes = [len(nquads), len(turtle), len(rows)]
-        head = (json.dumps({"graph": graph, "triples": triples, "parts": sizes}) + "\n").encode("utf-8")
+        digest = hashlib.sha256(rows).hexdigest()[:32]
+        head = (json.dumps({"graph": graph, "triples": triples, "parts": sizes, "rows": digest}) + "\n").encode("utf-8")
         self.rdf_dir.mkdir(parents=True, exist_ok=True)
         _write_new(path, head, nquads, turtle, rows)
         self.used.add(path)
-        return Chunk(key, graph, triples, path, _parts(len(head), sizes))
+        return Chunk(key, graph, triples, path, _parts(len(head), sizes), digest)
+
+    # -- corpus-wide outputs --------------------------------------------------------------
+
+    def load_outputs(self, key: str, out: Path) -> list[Path] | None:
+        """The files the analysis of an earlier build wrote into ``out`` (report, views),
+        if it was made under ``key`` and they are all still there; else ``None``."""
+        try:
+            data = json.loads((self.folder / "outputs.json").read_text(encoding="utf-8"))
+            files = [out / str(name) for name in data["files"]] if data["key"] == key else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return files if files is not None and all(path.is_file() for path in files) else None
+
+    def save_outputs(self, key: str, out: Path, files: list[Path]) -> None:
+        """Record that ``files`` (in ``out``) are the analysis's outputs under ``key``."""
+        names = [path.relative_to(out).as_posix() for path in files]
+        write_text(self.folder / "outputs.json", json.dumps({"key": key, "files": names}, indent=1))
+
+    def forget_outputs(self) -> None:
+        """Call before the analysis's outputs are rewritten: a build stopped while writing
+        them leaves no record that they are whole."""
+        (self.folder / "outputs.json").unlink(missing_ok=True)
 
     # -- manifest ------------------------------------------------------------------------
 

@@ -63,19 +63,27 @@ class Kept:
 
 def digest(modules: tuple[str, ...], libraries: tuple[str, ...]) -> Any:
     """A SHA-256 hash primed with the source of ``modules`` (files of this package, such as
-    ``"layout.py"``) and the versions of ``libraries``: the code a kept value comes from.
-    Feed it the inputs, then take its hex digest as the key."""
+    ``"layout.py"``) and the versions of ``libraries`` (installed distributions): the code
+    a kept value comes from. Feed it the inputs, then take its hex digest as the key."""
     return hashlib.sha256(_code(modules, libraries).encode())
+
+
+def package_files() -> tuple[str, ...]:
+    """Every source file of this package (code, templates, queries), for :func:`digest`
+    when a value depends on most of the package."""
+    here = Path(__file__).parent
+    return tuple(sorted(p.relative_to(here).as_posix() for p in here.rglob("*")
+                        if p.suffix in (".py", ".html", ".rq") and "__pycache__" not in p.parts))
 
 
 @functools.cache
 def _code(modules: tuple[str, ...], libraries: tuple[str, ...]) -> str:
-    import importlib
+    from importlib.metadata import version
 
     here = Path(__file__).parent
-    parts = [hashlib.sha256((here / m).read_bytes()).hexdigest() for m in modules]
-    parts += [f"{name}={importlib.import_module(name).__version__}" for name in libraries]
+    parts = [f"{m}:{hashlib.sha256((here / m).read_bytes()).hexdigest()}" for m in modules]
+    parts += [f"{name}={version(name)}" for name in libraries]
     return "|".join(parts)
 
 
-__all__ = ["Kept", "digest"]
+__all__ = ["Kept", "digest", "package_files"]

@@ -245,9 +245,9 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
     document's extraction is cached by its bytes and the options, its named graph by the
     extraction and the corpus-wide names it uses; the store is updated from a checkpoint
     of the previous one; ``kg.ttl`` and ``kg.trig`` are joined from the cached graphs. The
-    corpus-wide steps (names across documents, analysis, views) always run on the whole
-    corpus. A build whose inputs and options are those of the last complete build
-    changes nothing.
+    corpus-wide steps (names across documents, analysis, views) run on the whole corpus,
+    the analysis, report and views only when the rows they read of some graph changed. A
+    build whose inputs and options are those of the last complete build changes nothing.
     """
     paths = list(paths)
     with build_lock(out):
@@ -417,7 +417,9 @@ class _Build:
 
     def analyse(self) -> None:
         """Analysis from the rows each named graph gave (the same queries as on the store,
-        graph by graph), then stats.json, report.md and the views."""
+        graph by graph), then stats.json, report.md and the views; none of them is written
+        again when what they are made of (every graph's rows, the documents and the files
+        skipped, the code) is what the last build made them of."""
         from kg.analyze import analyze
         from kg.analyze.source import RowsSource
         from kg.kept import Kept
@@ -427,11 +429,22 @@ class _Build:
 
         out, result, clock = self.out, self.result, self.clock
         self.progress("analyse", 0, 3)
+        skipped = [str(e) for e in result.skipped]
+        key = _outputs_key(result.chunks, result.documents, skipped)
+        written = self.cache.load_outputs(key, out)
+        stats = _read_stats(out) if written is not None else None
+        if written is not None and stats is not None:
+            result.files += written
+            result.stats = stats
+            clock.lap("analyse")
+            self.progress("render", 3, 3)
+            return
+        self.cache.forget_outputs()
         # metrics and node positions are kept by the graphs they were computed for
         metrics, layouts = Kept(self.cache.folder / "metrics"), KeptLayouts(self.cache.folder / "layout")
         analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks), kept=metrics)
         clock.lap("analyse")
-        stats = analysis.to_stats(documents=result.documents, skipped=[str(e) for e in result.skipped])
+        stats = analysis.to_stats(documents=result.documents, skipped=skipped)
         write_text(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         report: list[Path] = []
 
@@ -444,6 +457,7 @@ class _Build:
         for kept in (metrics, layouts):  # what this build neither made nor used goes
             kept.forget_unused()
         result.files += report + views
+        self.cache.save_outputs(key, out, report + views)
         clock.lap("render")
         self.progress("render", 3, 3)
         result.stats = stats
@@ -521,11 +535,31 @@ def _unchanged(result: RunResult, out: Path, manifest: dict[str, Any]) -> RunRes
     result.unchanged = True
     result.documents = manifest.get("documents", 0)
     result.triples = manifest.get("triples", 0)
-    try:
-        result.stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        result.stats = {}
+    result.stats = _read_stats(out) or {}
     return result
+
+
+def _read_stats(out: Path) -> dict[str, Any] | None:
+    try:
+        stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stats if isinstance(stats, dict) else None
+
+
+#: The libraries whose versions the analysis, the report and the views depend on.
+OUTPUT_LIBRARIES = ("networkx", "igraph", "scipy", "numpy", "jinja2", "markupsafe", "pyvis")
+
+
+def _outputs_key(chunks: list[Any], documents: int, skipped: list[str]) -> str:
+    """A digest of what stats.json, the report and the views are made of: the rows of
+    every named graph (in order), the number of documents, the files skipped, this
+    package's code and the libraries' versions."""
+    from kg.kept import digest, package_files
+
+    h = digest(package_files(), OUTPUT_LIBRARIES)
+    h.update(json.dumps([documents, skipped, [(c.graph, c.rows_digest) for c in chunks]]).encode("utf-8"))
+    return h.hexdigest()[:32]
 
 
 def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:

@@ -3,6 +3,7 @@ what changed is extracted again."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pyoxigraph as ox
@@ -29,6 +30,15 @@ def author_of_001(out):
 
     found = rows(query(open_graph(out), 'SELECT ?a WHERE { ?p kg:documentName "001_787f81ed9a464c78.txt" ; dcterms:creator ?a }'))
     return found[0]["a"]
+
+
+def edit_early_words(corpus):
+    """Change words of post 003 that name nothing, before most of what it names: every
+    later offset moves (the rows the analysis reads change), no projection does."""
+    edited = corpus / "003_faa050c178f4e7de.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert "(it was not a series before" in text
+    edited.write_text(text.replace("(it was not a series before", "(it never was a series before"), encoding="utf-8")
 
 
 def same_outputs(a, b):
@@ -145,6 +155,10 @@ def test_a_named_graph_entry_is_readable_only_once_complete(tmp_path):
     assert cache.load_chunk("k") is None
     chunk.path.write_bytes(whole + b"more")
     assert cache.load_chunk("k") is None
+    head = json.loads(whole[:whole.index(b"\n")])
+    assert chunk.rows_digest == head.pop("rows") != cache.save_chunk("j", chunk.graph, 1, *parts[:2], b"[]").rows_digest
+    chunk.path.write_bytes(json.dumps(head).encode() + whole[whole.index(b"\n"):])  # an entry of an earlier kg
+    assert cache.load_chunk("k") is None
 
 
 def loaded(monkeypatch):
@@ -242,10 +256,7 @@ def test_views_whose_graph_did_not_change_are_not_laid_out_again(seeds_copy, tmp
         return original(n, edges, *args, **kwargs)
 
     monkeypatch.setattr(kg.layout, "_positions", spy)
-    edited = seeds_copy / "003_faa050c178f4e7de.txt"
-    text = edited.read_text(encoding="utf-8")
-    assert "I know a lot of really social IT folks" in text
-    edited.write_text(text.replace("I know a lot of really", "I know a lot of truly"), encoding="utf-8")
+    edit_early_words(seeds_copy)
     damaged = kept / first[0]
     damaged.write_text("[[0, 0]", encoding="utf-8")
     assert build([seeds_copy], out, Config()).extracted == 1
@@ -276,9 +287,7 @@ def test_metrics_of_a_graph_that_did_not_change_are_not_measured_again(seeds_cop
     measured = []
     original = kg.analyze.apart.measured
     monkeypatch.setattr(kg.analyze.apart, "measured", lambda a, name: measured.append(name) or original(a, name))
-    edited = seeds_copy / "003_faa050c178f4e7de.txt"
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text.replace("I know a lot of really", "I know a lot of truly"), encoding="utf-8")
+    edit_early_words(seeds_copy)
     (kept / first[0]).write_text('[{"x": {}}, [', encoding="utf-8")
     assert build([seeds_copy], out, Config()).extracted == 1
     assert len(measured) == 1  # only the damaged one
@@ -304,3 +313,51 @@ def test_a_foreign_file_state_is_read_past(seeds_copy):
     for junk in ("state", ["state"], {"state": "x"}, {"state": None, "documents": 3}):
         [doc] = KnownFiles({key: junk}).load(SourceFile(path, path.name), 10 << 20)
         assert doc.content is not None and "social IT folks" in doc.content
+
+
+def test_outputs_made_of_the_rows_they_were_made_of_are_not_written_again(seeds_copy, tmp_path, monkeypatch):
+    """stats.json, the report and the views are made of the rows each named graph gives
+    the analysis: an edit those rows do not see (words that name nothing, after all the
+    post names) writes none of them again, and they are a clean build's; a view deleted
+    redoes them; a build stopped while rewriting them leaves no record that they are whole."""
+    import kg.analyze
+    import kg.render
+
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, Config())
+    analysed = []
+    original = kg.analyze.analyze
+    monkeypatch.setattr(kg.analyze, "analyze", lambda *a, **k: analysed.append(1) or original(*a, **k))
+    outputs = [out / "stats.json", out / "report.md", *(out / "views").glob("*.html")]
+    before = {p: p.stat().st_mtime_ns for p in outputs}
+    edited = seeds_copy / "003_faa050c178f4e7de.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert "I know a lot of really social IT folks" in text
+    edited.write_text(text.replace("I know a lot of really", "I know a lot of truly"), encoding="utf-8")
+    again = build([seeds_copy], out, Config())
+    assert again.extracted == 1 and not again.unchanged and analysed == []
+    assert {p: p.stat().st_mtime_ns for p in outputs} == before
+    assert again.stats == first.stats and set(outputs[1:]) <= set(again.files)
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+    for name in ["report.md", *(f"views/{p.name}" for p in (clean / "views").glob("*.html"))]:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    analysed.clear()
+    (out / "views" / "concepts.html").unlink()
+    edited.write_text(text.replace("I know a lot of really", "I know a lot of very"), encoding="utf-8")
+    build([seeds_copy], out, Config())
+    assert analysed == [1] and (out / "views" / "concepts.html").read_bytes() == (clean / "views" / "concepts.html").read_bytes()
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    edit_early_words(seeds_copy)  # rows change: stats.json is rewritten, then the build stops
+    monkeypatch.setattr(kg.render, "write_views", stopped)
+    with pytest.raises(RuntimeError):
+        build([seeds_copy], out, Config())
+    assert not (out / ".cache" / "outputs.json").exists()
+    monkeypatch.undo()
+    edited.write_text(text, encoding="utf-8")  # back to the first build's rows
+    build([seeds_copy], out, Config())
+    assert (out / "stats.json").read_bytes() == (clean / "stats.json").read_bytes()
