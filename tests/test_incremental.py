@@ -16,7 +16,6 @@ from kg.errors import DocumentError
 from kg.pipeline import build
 from kg.store import open_graph
 
-
 EXTRA = "An added post\n\nMartin Schneider wrote “Social CRM now” and Rob has summed up the cloud.\n"
 
 
