@@ -130,3 +130,37 @@ def test_the_store_holds_the_quads_of_kg_trig_read_strictly(request, built):
     stored = {str(q) for q in open_graph(out).quads_for_pattern(None, None, None, None)}
     assert len(stored) > 1000
     assert stored == {str(q) for q in trig.quads_for_pattern(None, None, None, None)}
+
+
+def test_a_store_is_updated_when_few_graphs_changed_and_loaded_anew_when_many_did(tmp_path, monkeypatch):
+    """A build starts from a checkpoint of the last store and replaces the graphs that
+    changed, unless more than RELOAD_SHARE of them did (removing a graph costs about what
+    loading it does): then it loads all. Either way the store holds the build's quads."""
+    import kg.store
+
+    def nquads(g, version):
+        return f'<https://kg.example/person/p{g}> <http://xmlns.com/foaf/0.1/name> "v{version}" <https://kg.example/graph/{g}> .\n'
+
+    def parts(versions):
+        return [(f"https://kg.example/graph/{g}", f"k{g}-{v}", lambda g=g, v=v: nquads(g, v).encode()) for g, v in enumerate(versions)]
+
+    started_from = []
+    swap_in = kg.store._swap_in
+    monkeypatch.setattr(kg.store, "_swap_in", lambda *a, **k: started_from.append(k.get("checkpoint_of")) or swap_in(*a, **k))
+    versions = [0] * 20
+    kg.store.write_store_from(tmp_path, parts(versions))
+    for changed in (1, 2, 5):  # 5%, 10%: updated; 25%: loaded anew
+        previous = {g: name for g, name, _ in parts(versions)}
+        versions = [v + 1 if g < changed else v for g, v in enumerate(versions)]
+        kg.store.write_store_from(tmp_path, parts(versions), previous=previous)
+        store = open_graph(tmp_path)
+        assert sorted(str(q) for q in store.quads_for_pattern(None, None, None, None)) == sorted(
+            str(ox_quad) for ox_quad in _quads("".join(nquads(g, v) for g, v in enumerate(versions))))
+        del store
+    assert [s is not None for s in started_from] == [False, True, True, False]
+
+
+def _quads(text):
+    import pyoxigraph as ox
+
+    return ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS)
