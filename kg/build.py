@@ -26,6 +26,7 @@ Model (vocabularies of DESIGN.md §5; our own terms in ``ontology/kg.ttl``):
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -231,12 +232,22 @@ def post_urls(extractions: Iterable[Extraction]) -> dict[str, str]:
     return out
 
 
-def chunk_key(extraction_key: str, ex: Extraction, minter: Minter) -> str:
-    """What one document's named graph depends on: its extraction, the base IRI, the
-    corpus-wide names of its entities, and which corpus posts its links point to."""
+def chunk_key(extraction_digest: str, ex: Extraction, minter: Minter) -> str:
+    """What one document's named graph depends on: its extraction and text (the digest
+    of their cache entry, so that a page whose bytes changed but not what was extracted
+    keeps its graph), the base IRI, the corpus-wide names of its entities, and which
+    corpus posts its links point to; and the code that writes it."""
     links = sorted(f"{u}\x01{minter.post_at(u)}" for u in _urls(ex) if minter.post_at(u))
-    parts = [extraction_key, minter.base, minter.resolution.signature(ex.doc_id), *links]
+    parts = [_code(), extraction_digest, minter.base, minter.resolution.signature(ex.doc_id), *links]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@functools.cache
+def _code() -> str:
+    """A digest of this package's code and the RDF libraries' versions."""
+    from kg.kept import digest, package_files
+
+    return digest(package_files(), ("pyoxigraph", "rdflib")).hexdigest()
 
 
 def _urls(ex: Extraction) -> set[str]:

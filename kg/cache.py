@@ -13,9 +13,11 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
                         nodes and edges (:class:`kg.layout.KeptLayouts`);
 ``metrics/<key>.json``  a projection's metrics, keyed by its graph
                         (:func:`kg.analyze.apart.metrics_key`);
-``outputs.json``        the key of the analysis that wrote ``stats.json``, the report
-                        and the views (the rows of every graph, the code), and their
-                        files: a build whose key is that one does not write them again;
+``*-outputs.json``      the key of what the last build wrote ``kg.ttl`` and ``kg.trig``
+                        from (``rdf``: its named graphs) and ``stats.json``, the report
+                        and the views from (``analysis``: the rows of every graph, the
+                        code), and the files: a build whose key is that one does not
+                        write them again;
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.
@@ -69,11 +71,17 @@ def extraction_payload(extraction: Extraction, text: str) -> str:
     return json.dumps({"extraction": extraction.to_json(), "text": text}, ensure_ascii=False)
 
 
-def read_extraction(payload: str | bytes) -> tuple[Extraction, str]:
-    """Inverse of :func:`extraction_payload` (raises ``ValueError``, ``KeyError`` or
+def read_extraction(payload: str | bytes) -> tuple[Extraction, str, str]:
+    """Inverse of :func:`extraction_payload`, with a digest of the payload: what the
+    document's named graph is made of (raises ``ValueError``, ``KeyError`` or
     ``TypeError`` on malformed data)."""
     data = json.loads(payload)
-    return Extraction.from_json(data["extraction"]), data["text"]
+    return Extraction.from_json(data["extraction"]), data["text"], payload_digest(payload)
+
+
+def payload_digest(payload: str | bytes) -> str:
+    """A digest of an extraction's cache entry (:func:`extraction_payload`)."""
+    return hashlib.sha256(payload.encode("utf-8") if isinstance(payload, str) else payload).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +139,9 @@ class Cache:
         """An entry exists under ``key`` (it may still prove unreadable)."""
         return self.extraction_path(key).is_file()
 
-    def load_extraction(self, key: str) -> tuple[Extraction, str] | None:
-        """The cached extraction and text under ``key``, or ``None``."""
+    def load_extraction(self, key: str) -> tuple[Extraction, str, str] | None:
+        """The cached extraction, text and digest (:func:`read_extraction`) under ``key``,
+        or ``None``."""
         path = self.extraction_path(key)
         try:
             result = read_extraction(path.read_bytes())
@@ -189,27 +198,30 @@ class Cache:
         self.used.add(path)
         return Chunk(key, graph, triples, path, _parts(len(head), sizes), digest)
 
-    # -- corpus-wide outputs --------------------------------------------------------------
+    # -- outputs ---------------------------------------------------------------------------
 
-    def load_outputs(self, key: str, out: Path) -> list[Path] | None:
-        """The files the analysis of an earlier build wrote into ``out`` (report, views),
-        if it was made under ``key`` and they are all still there; else ``None``."""
+    def load_outputs(self, name: str, key: str, out: Path) -> list[Path] | None:
+        """The files a step ``name`` of an earlier build wrote into ``out``, if it made them
+        under ``key`` and they are all still there; else ``None``."""
         try:
-            data = json.loads((self.folder / "outputs.json").read_text(encoding="utf-8"))
-            files = [out / str(name) for name in data["files"]] if data["key"] == key else None
+            data = json.loads(self._outputs(name).read_text(encoding="utf-8"))
+            files = [out / str(file) for file in data["files"]] if data["key"] == key else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return files if files is not None and all(path.is_file() for path in files) else None
 
-    def save_outputs(self, key: str, out: Path, files: list[Path]) -> None:
-        """Record that ``files`` (in ``out``) are the analysis's outputs under ``key``."""
+    def save_outputs(self, name: str, key: str, out: Path, files: list[Path]) -> None:
+        """Record that ``files`` (in ``out``) are what step ``name`` made under ``key``."""
         names = [path.relative_to(out).as_posix() for path in files]
-        write_text(self.folder / "outputs.json", json.dumps({"key": key, "files": names}, indent=1))
+        write_text(self._outputs(name), json.dumps({"key": key, "files": names}, indent=1))
 
-    def forget_outputs(self) -> None:
-        """Call before the analysis's outputs are rewritten: a build stopped while writing
-        them leaves no record that they are whole."""
-        (self.folder / "outputs.json").unlink(missing_ok=True)
+    def forget_outputs(self, name: str) -> None:
+        """Call before step ``name`` rewrites its outputs: a build stopped meanwhile leaves
+        no record that they are whole."""
+        self._outputs(name).unlink(missing_ok=True)
+
+    def _outputs(self, name: str) -> Path:
+        return self.folder / f"{name}-outputs.json"
 
     # -- manifest ------------------------------------------------------------------------
 
@@ -219,6 +231,11 @@ class Cache:
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and data.get("cache_version") == CACHE_VERSION else None
+
+    def forget_manifest(self) -> None:
+        """Call before a build changes any output: one stopped before its end leaves no
+        record of what the outputs (the store among them) were made of."""
+        (self.folder / "manifest.json").unlink(missing_ok=True)
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         write_text(self.folder / "manifest.json", json.dumps({"cache_version": CACHE_VERSION, **manifest}, indent=1, sort_keys=True))
@@ -277,4 +294,4 @@ def inputs_digest(docs: Iterable[tuple[str, str]], settings: str) -> str:
     return _digest(settings, *(f"{i}\x01{d}" for i, d in sorted(docs)))
 
 
-__all__ = ["CACHE_VERSION", "Cache", "Chunk", "extraction_key", "inputs_digest"]
+__all__ = ["CACHE_VERSION", "Cache", "Chunk", "extraction_key", "inputs_digest", "payload_digest", "read_extraction"]

@@ -120,7 +120,7 @@ def extract_corpus(
     by_id = {d.id: d for d in docs}
     results: list[tuple[Document, Extraction, str]] = []
     skipped: list[KgError] = list(problems)
-    for doc_id, ex, text, err in extract_all([(d, names[d.id], None) for d in docs], config,
+    for doc_id, ex, text, _, err in extract_all([(d, names[d.id], None) for d in docs], config,
                                              lambda i, n: progress("extract", i, n)):
         if err is not None:
             skipped.append(err)
@@ -255,14 +255,15 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
         docs, names, inputs = run.load(paths)
         if run.manifest and run.manifest.get("inputs") == inputs and _complete(out, run.manifest):
             return _unchanged(run.result, out, run.manifest)
-        items, keys = run.extract(docs, names)
+        run.cache.forget_manifest()  # (read already: the build goes on from what it says)
+        items, digests = run.extract(docs, names)
         if not items:
             from kg.errors import CorpusError
 
             raise CorpusError("no document of the corpus could be read", path=paths[0] if len(paths) == 1 else None,
                               skipped=run.result.skipped)
         with collection_paused():
-            changed = run.write_graph(items, keys)
+            changed = run.write_graph(items, digests)
             run.analyse()
             # While the store is still being written in the background; the JSON of documents
             # now gone goes last: a build killed before the end leaves every output in place.
@@ -312,9 +313,9 @@ class _Build:
 
     def extract(self, docs: list[Document], names: dict[str, str]
                 ) -> tuple[list[tuple[Document, Extraction, str]], dict[str, str]]:
-        """Each document's extraction and text, in corpus order, and its cache key.
-        Cached by content: the documents not in the cache go to the workers at once, and
-        the cached ones are read meanwhile."""
+        """Each document's extraction and text, in corpus order, and the digest of its
+        cache entry (what its named graph is made of). Cached by content: the documents
+        not in the cache go to the workers at once, and the cached ones are read meanwhile."""
         from kg.cache import extraction_key
         from kg.workers import extract_all
 
@@ -327,7 +328,7 @@ class _Build:
         uncached = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
         todo = _readable(uncached, config, result.skipped)
         extracting = extract_all(todo, config, progress, cache.folder, alongside=len(todo) < len(docs))
-        found: dict[str, tuple[Extraction, str]] = {}
+        found: dict[str, tuple[Extraction, str, str]] = {}
         # The build's own objects live until it ends (kg.collector says why this pays).
         with contextlib.closing(extracting), collection_paused():
             asked = {d.id for d, _, _ in uncached}  # sent to the workers, or skipped as unreadable
@@ -348,18 +349,19 @@ class _Build:
             failed: set[str] = set()
             late = extract_all(missing, config, progress, cache.folder)
             with contextlib.closing(late):
-                for doc_id, ex, text, err in itertools.chain(extracting, late):
+                for doc_id, ex, text, digest, err in itertools.chain(extracting, late):
                     if err is not None:
                         result.skipped.append(err)
                         failed.add(doc_id)
                         continue
-                    found[doc_id] = (ex, text)
+                    found[doc_id] = (ex, text, digest)
                     cache.used.add(cache.extraction_path(keys[doc_id]))  # written by the worker
         result.extracted = len(todo) - len(failed)
         self.clock.lap("extract")
-        return [(d, *found[d.id]) for d in docs if d.id in found], keys
+        kept = [d for d in docs if d.id in found]
+        return [(d, *found[d.id][:2]) for d in kept], {d.id: found[d.id][2] for d in kept}
 
-    def write_graph(self, items: list[tuple[Document, Extraction, str]], keys: dict[str, str]) -> set[str] | None:
+    def write_graph(self, items: list[tuple[Document, Extraction, str]], digests: dict[str, str]) -> set[str] | None:
         """Names across documents, the named graphs (cached), the store, Turtle, TriG;
         returns the documents whose JSON may have changed (``None``: all)."""
         from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
@@ -374,7 +376,7 @@ class _Build:
         resolution = resolve_corpus(extractions)
         minter = Minter(config.base_iri, resolution, post_urls(extractions))
         self.clock.lap("resolve")
-        chunk_keys = {ex.doc_id: chunk_key(keys[d.id], ex, minter) for d, ex, _ in items}
+        chunk_keys = {ex.doc_id: chunk_key(digests[d.id], ex, minter) for d, ex, _ in items}
         found = {key: cache.load_chunk(key) for key in chunk_keys.values()}
         todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
 
@@ -404,13 +406,22 @@ class _Build:
         changed = {doc for doc, key in chunk_keys.items() if key not in before} if self.manifest else None
         # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
         # the cache: reading and writing) are written in the background while the rest of
-        # the build goes on; they are waited for before the build ends.
+        # the build goes on; they are waited for before the build ends. Neither is written
+        # again when every named graph is the last build's.
         result.pending = [
-            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous),
-            _Background("rdf", _write_rdf_files, out, chunks, config.base_iri),
-        ]
+            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
+        files = [out / "kg.ttl", out / "kg.trig"]
+        key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode("utf-8")).hexdigest()[:32]
+        if cache.load_outputs("rdf", key, out) is None:
+            cache.forget_outputs("rdf")
+
+            def write_rdf() -> None:
+                _write_rdf_files(out, chunks, config.base_iri)
+                cache.save_outputs("rdf", key, out, files)
+
+            result.pending.append(_Background("rdf", write_rdf))
         result.chunks = chunks
-        result.files += [out / "kg.ttl", out / "kg.trig"]
+        result.files += files
         result.extractions = extractions
         result.documents = len(items)
         return changed
@@ -431,7 +442,7 @@ class _Build:
         self.progress("analyse", 0, 3)
         skipped = [str(e) for e in result.skipped]
         key = _outputs_key(result.chunks, result.documents, skipped)
-        written = self.cache.load_outputs(key, out)
+        written = self.cache.load_outputs("analysis", key, out)
         stats = _read_stats(out) if written is not None else None
         if written is not None and stats is not None:
             result.files += written
@@ -439,7 +450,7 @@ class _Build:
             clock.lap("analyse")
             self.progress("render", 3, 3)
             return
-        self.cache.forget_outputs()
+        self.cache.forget_outputs("analysis")
         # metrics and node positions are kept by the graphs they were computed for
         metrics, layouts = Kept(self.cache.folder / "metrics"), KeptLayouts(self.cache.folder / "layout")
         analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks), kept=metrics)
@@ -457,7 +468,7 @@ class _Build:
         for kept in (metrics, layouts):  # what this build neither made nor used goes
             kept.forget_unused()
         result.files += report + views
-        self.cache.save_outputs(key, out, report + views)
+        self.cache.save_outputs("analysis", key, out, report + views)
         clock.lap("render")
         self.progress("render", 3, 3)
         result.stats = stats

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.cache import extraction_payload, read_extraction
+from kg.cache import extraction_payload, payload_digest, read_extraction
 from kg.config import Config
 from kg.errors import DocumentError
 from kg.model import Document, Extraction
@@ -79,7 +79,9 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None, args: tu
 # --- extraction ---------------------------------------------------------------------------
 
 
-ExtractResult = tuple[str, Extraction | None, str | None, DocumentError | None]
+#: ``(document id, extraction, text, digest, error)``: the digest is that of the extraction's
+#: cache entry (:func:`~kg.cache.read_extraction`; ``None`` for a document not cached).
+ExtractResult = tuple[str, Extraction | None, str | None, str | None, DocumentError | None]
 
 
 def _init_extract(config: Config, cache_folder: Path | None = None) -> None:
@@ -141,9 +143,9 @@ def with_pipeline_built(config: Config, cache_folder: Path | None, read: Callabl
 def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
     """Extract a document, and write its cache entry when it has a key."""
     doc_id, ex, text, err = _extract(task)
-    if ex is not None and text is not None and task[2] is not None:
-        _keep(task[2], ex, text)
-    return doc_id, ex, text, err
+    if ex is None or text is None or task[2] is None:
+        return doc_id, ex, text, None, err
+    return doc_id, ex, text, payload_digest(_keep(task[2], ex, text)), err
 
 
 def _extract_sent(task: tuple[Document, str, str | None]) -> tuple[str, str | None, DocumentError | None]:
@@ -164,7 +166,7 @@ def _keep(key: str | None, ex: Extraction, text: str) -> str:
 def _received(sent: tuple[str, str | None, DocumentError | None]) -> ExtractResult:
     doc_id, payload, err = sent
     if payload is None:
-        return doc_id, None, None, err
+        return doc_id, None, None, None, err
     return (doc_id, *read_extraction(payload), None)
 
 

@@ -355,8 +355,50 @@ def test_outputs_made_of_the_rows_they_were_made_of_are_not_written_again(seeds_
     monkeypatch.setattr(kg.render, "write_views", stopped)
     with pytest.raises(RuntimeError):
         build([seeds_copy], out, Config())
-    assert not (out / ".cache" / "outputs.json").exists()
+    assert not (out / ".cache" / "analysis-outputs.json").exists()
     monkeypatch.undo()
     edited.write_text(text, encoding="utf-8")  # back to the first build's rows
     build([seeds_copy], out, Config())
     assert (out / "stats.json").read_bytes() == (clean / "stats.json").read_bytes()
+
+
+def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy, tmp_path, monkeypatch):
+    """A named graph is keyed by what was extracted, not by the file's bytes: a page
+    fetched again with other markup and the same text is extracted again, and then the
+    graph, the store, kg.ttl and kg.trig stay as they were. A build stopped while writing
+    kg.ttl leaves no record that it is whole."""
+    import kg.pipeline
+    from tests.conftest import LEMIRE
+
+    page = seeds_copy / "page.html"
+    shutil.copy(LEMIRE / "2006" / "10-23-nrc-sets-up-publication-rss-feeds-for-its-researchers.html", page)
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, Config())
+    rdf = [out / "kg.ttl", out / "kg.trig"]
+    before = [p.stat().st_mtime_ns for p in rdf]
+    store = (out / "store").resolve()
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html + "\n<!-- fetched again -->\n", encoding="utf-8")
+    again = build([seeds_copy], out, Config())
+    assert again.extracted == 1 and not again.unchanged and again.graphs == first.graphs
+    assert [p.stat().st_mtime_ns for p in rdf] == before and (out / "store").resolve() == store
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, Config())
+    same_outputs(out, clean)
+
+    write_rdf_files = kg.pipeline._write_rdf_files
+
+    def stopped(*args, **kwargs):
+        write_rdf_files(*args, **kwargs)
+        raise RuntimeError("stopped after writing kg.ttl")
+
+    text = (seeds_copy / "003_faa050c178f4e7de.txt").read_text(encoding="utf-8")
+    edit_early_words(seeds_copy)
+    monkeypatch.setattr(kg.pipeline, "_write_rdf_files", stopped)
+    with pytest.raises(RuntimeError):
+        build([seeds_copy], out, Config())
+    assert not (out / ".cache" / "rdf-outputs.json").exists()
+    monkeypatch.undo()
+    (seeds_copy / "003_faa050c178f4e7de.txt").write_text(text, encoding="utf-8")  # the graphs of the last whole build
+    build([seeds_copy], out, Config())
+    same_outputs(out, clean)
