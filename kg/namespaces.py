@@ -55,9 +55,9 @@ def slugify(name: str) -> str:
     nfkc = unicodedata.normalize("NFKC", name).casefold().strip()
     ascii_only = strip_accents(nfkc)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.encode("ascii", "ignore").decode()).strip("-")
-    letters_in = sum(c.isalnum() for c in ascii_only)
-    letters_out = sum(c.isalnum() for c in slug)
-    if not slug or letters_out < letters_in or len(slug) > _MAX_SLUG:
+    # (an ASCII name keeps every letter and digit: only other scripts can lose some)
+    lossy = not ascii_only.isascii() and sum(c.isalnum() for c in slug) < sum(c.isalnum() for c in ascii_only)
+    if not slug or lossy or len(slug) > _MAX_SLUG:
         digest = hashlib.sha256(" ".join(nfkc.split()).encode()).hexdigest()[:10]
         slug = f"{slug[:_MAX_SLUG]}-{digest}".strip("-")
     return slug
