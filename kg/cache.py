@@ -8,16 +8,16 @@ files under ``DIR/.cache/`` that the next build reads instead of recomputing:
 ``rdf/<key>.graph``    a named graph as N-Quads and as a Turtle body, and the rows it
                         gives the analysis, keyed by the extraction and every
                         corpus-wide name its triples use (:class:`Chunk`);
-``manifest.json``       what the last complete build was made of (written last);
+``manifest.json``       what the last complete build was made of (written last; removed
+                        when a build starts changing outputs): its inputs, its named
+                        graphs, and the key each group of outputs was made under
+                        (``kg.ttl`` and ``kg.trig``: the graphs; ``stats.json``, the
+                        report and the views: the rows of every graph and the code), so
+                        that a build whose key is the same does not write them again;
 ``layout/<key>.json``   a view's or a report picture's node positions, keyed by its
                         nodes and edges (:class:`kg.layout.KeptLayouts`);
 ``metrics/<key>.json``  a projection's metrics, keyed by its graph
                         (:func:`kg.analyze.apart.metrics_key`);
-``*-outputs.json``      the key of what the last build wrote ``kg.ttl`` and ``kg.trig``
-                        from (``rdf``: its named graphs) and ``stats.json``, the report
-                        and the views from (``analysis``: the rows of every graph, the
-                        code), and the files: a build whose key is that one does not
-                        write them again;
 ``files.json``          the documents of each corpus file by the file's state on this
                         disk (:class:`kg.corpus.KnownFiles`): a file in that state is not
                         read again.
@@ -76,12 +76,13 @@ def read_extraction(payload: str | bytes) -> tuple[Extraction, str, str]:
     document's named graph is made of (raises ``ValueError``, ``KeyError`` or
     ``TypeError`` on malformed data)."""
     data = json.loads(payload)
-    return Extraction.from_json(data["extraction"]), data["text"], payload_digest(payload)
+    return Extraction.from_json(data["extraction"]), data["text"], content_digest(payload)
 
 
-def payload_digest(payload: str | bytes) -> str:
-    """A digest of an extraction's cache entry (:func:`extraction_payload`)."""
-    return hashlib.sha256(payload.encode("utf-8") if isinstance(payload, str) else payload).hexdigest()[:32]
+def content_digest(data: str | bytes) -> str:
+    """A digest of a cache entry's content: an extraction's (:func:`extraction_payload`),
+    a named graph's rows."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,37 +192,12 @@ class Cache:
         writing."""
         path = self.chunk_path(key)
         sizes = [len(nquads), len(turtle), len(rows)]
-        digest = hashlib.sha256(rows).hexdigest()[:32]
+        digest = content_digest(rows)
         head = (json.dumps({"graph": graph, "triples": triples, "parts": sizes, "rows": digest}) + "\n").encode("utf-8")
         self.rdf_dir.mkdir(parents=True, exist_ok=True)
         _write_new(path, head, nquads, turtle, rows)
         self.used.add(path)
         return Chunk(key, graph, triples, path, _parts(len(head), sizes), digest)
-
-    # -- outputs ---------------------------------------------------------------------------
-
-    def load_outputs(self, name: str, key: str, out: Path) -> list[Path] | None:
-        """The files a step ``name`` of an earlier build wrote into ``out``, if it made them
-        under ``key`` and they are all still there; else ``None``."""
-        try:
-            data = json.loads(self._outputs(name).read_text(encoding="utf-8"))
-            files = [out / str(file) for file in data["files"]] if data["key"] == key else None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return files if files is not None and all(path.is_file() for path in files) else None
-
-    def save_outputs(self, name: str, key: str, out: Path, files: list[Path]) -> None:
-        """Record that ``files`` (in ``out``) are what step ``name`` made under ``key``."""
-        names = [path.relative_to(out).as_posix() for path in files]
-        write_text(self._outputs(name), json.dumps({"key": key, "files": names}, indent=1))
-
-    def forget_outputs(self, name: str) -> None:
-        """Call before step ``name`` rewrites its outputs: a build stopped meanwhile leaves
-        no record that they are whole."""
-        self._outputs(name).unlink(missing_ok=True)
-
-    def _outputs(self, name: str) -> Path:
-        return self.folder / f"{name}-outputs.json"
 
     # -- manifest ------------------------------------------------------------------------
 
@@ -294,4 +270,4 @@ def inputs_digest(docs: Iterable[tuple[str, str]], settings: str) -> str:
     return _digest(settings, *(f"{i}\x01{d}" for i, d in sorted(docs)))
 
 
-__all__ = ["CACHE_VERSION", "Cache", "Chunk", "extraction_key", "inputs_digest", "payload_digest", "read_extraction"]
+__all__ = ["CACHE_VERSION", "Cache", "Chunk", "content_digest", "extraction_key", "inputs_digest", "read_extraction"]

@@ -68,6 +68,7 @@ def digest(modules: tuple[str, ...], libraries: tuple[str, ...]) -> Any:
     return hashlib.sha256(_code(modules, libraries).encode())
 
 
+@functools.cache
 def package_files() -> tuple[str, ...]:
     """Every source file of this package (code, templates, queries), for :func:`digest`
     when a value depends on most of the package."""
@@ -80,10 +81,15 @@ def package_files() -> tuple[str, ...]:
 def _code(modules: tuple[str, ...], libraries: tuple[str, ...]) -> str:
     from importlib.metadata import version
 
-    here = Path(__file__).parent
-    parts = [f"{m}:{hashlib.sha256((here / m).read_bytes()).hexdigest()}" for m in modules]
+    parts = [f"{m}:{_source(m)}" for m in modules]
     parts += [f"{name}={version(name)}" for name in libraries]
     return "|".join(parts)
+
+
+@functools.cache
+def _source(module: str) -> str:
+    """The digest of one file of this package (read once, whatever the keys it enters)."""
+    return hashlib.sha256((Path(__file__).parent / module).read_bytes()).hexdigest()
 
 
 __all__ = ["Kept", "digest", "package_files"]

@@ -242,12 +242,14 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
     """``kg build``: the graph, its store, the JSON, the analysis and the views.
 
     Incremental: a corpus file in the state the last build saw is not read again; a
-    document's extraction is cached by its bytes and the options, its named graph by the
-    extraction and the corpus-wide names it uses; the store is updated from a checkpoint
-    of the previous one; ``kg.ttl`` and ``kg.trig`` are joined from the cached graphs. The
-    corpus-wide steps (names across documents, analysis, views) run on the whole corpus,
-    the analysis, report and views only when the rows they read of some graph changed. A
-    build whose inputs and options are those of the last complete build changes nothing.
+    document's extraction is cached by its bytes and the options, its named graph by what
+    was extracted, the corpus-wide names it uses and the code; the store is updated from a
+    checkpoint of the previous one (or loaded anew when many graphs changed); ``kg.ttl``
+    and ``kg.trig`` are joined from the cached graphs when some graph changed. Names
+    across documents are found on the whole corpus; the analysis, report and views are
+    made on the whole corpus when the rows they read of some graph changed. A build whose
+    inputs and options are those of the last complete build changes nothing; one that
+    changes outputs first removes the manifest, which says what they were made of.
     """
     paths = list(paths)
     with build_lock(out):
@@ -286,6 +288,8 @@ class _Build:
         self.clock = _Clock(self.result.timings)
         self.cache = Cache(out / ".cache")
         self.manifest = self.cache.load_manifest()
+        #: for the manifest: the key each group of outputs was made under, and its files
+        self.outputs: dict[str, dict[str, Any]] = {}
 
     def load(self, paths: list[Path]) -> tuple[list[Document], dict[str, str], str]:
         """The corpus's documents, their unique names, and one digest of the inputs."""
@@ -412,14 +416,9 @@ class _Build:
             _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
         files = [out / "kg.ttl", out / "kg.trig"]
         key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode("utf-8")).hexdigest()[:32]
-        if cache.load_outputs("rdf", key, out) is None:
-            cache.forget_outputs("rdf")
-
-            def write_rdf() -> None:
-                _write_rdf_files(out, chunks, config.base_iri)
-                cache.save_outputs("rdf", key, out, files)
-
-            result.pending.append(_Background("rdf", write_rdf))
+        if self._made_before("rdf", key) is None:
+            result.pending.append(_Background("rdf", _write_rdf_files, out, chunks, config.base_iri))
+        self._made("rdf", key, files)
         result.chunks = chunks
         result.files += files
         result.extractions = extractions
@@ -442,15 +441,15 @@ class _Build:
         self.progress("analyse", 0, 3)
         skipped = [str(e) for e in result.skipped]
         key = _outputs_key(result.chunks, result.documents, skipped)
-        written = self.cache.load_outputs("analysis", key, out)
+        written = self._made_before("analysis", key)
         stats = _read_stats(out) if written is not None else None
         if written is not None and stats is not None:
+            self._made("analysis", key, written)
             result.files += written
             result.stats = stats
             clock.lap("analyse")
             self.progress("render", 3, 3)
             return
-        self.cache.forget_outputs("analysis")
         # metrics and node positions are kept by the graphs they were computed for
         metrics, layouts = Kept(self.cache.folder / "metrics"), KeptLayouts(self.cache.folder / "layout")
         analysis = analyze(RowsSource(json.loads(c.rows()) for c in result.chunks), kept=metrics)
@@ -468,10 +467,24 @@ class _Build:
         for kept in (metrics, layouts):  # what this build neither made nor used goes
             kept.forget_unused()
         result.files += report + views
-        self.cache.save_outputs("analysis", key, out, report + views)
+        self._made("analysis", key, report + views)
         clock.lap("render")
         self.progress("render", 3, 3)
         result.stats = stats
+
+    def _made_before(self, name: str, key: str) -> list[Path] | None:
+        """The files of output group ``name`` (``rdf``, ``analysis``) if the last whole build
+        made them under ``key`` and they are all still there. (A build stopped midway
+        leaves no manifest: its outputs are never taken for whole ones.)"""
+        try:
+            record = self.manifest["outputs"][name] if self.manifest else None
+            files = [self.out / str(f) for f in record["files"]] if record and record["key"] == key else None
+        except (KeyError, TypeError):
+            return None
+        return files if files is not None and all(path.is_file() for path in files) else None
+
+    def _made(self, name: str, key: str, files: list[Path]) -> None:
+        self.outputs[name] = {"key": key, "files": [path.relative_to(self.out).as_posix() for path in files]}
 
     def finish(self, inputs: str, written: list[Path]) -> None:
         """Wait for the background writers, drop the JSON of documents now gone, and record
@@ -495,6 +508,7 @@ class _Build:
             "documents": result.documents,
             "triples": result.triples,
             "skipped": [str(e) for e in result.skipped],
+            "outputs": self.outputs,
         })
         self.cache.prune()
         clock.lap("manifest")

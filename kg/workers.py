@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.cache import extraction_payload, payload_digest, read_extraction
+from kg.cache import content_digest, extraction_payload, read_extraction
 from kg.config import Config
 from kg.errors import DocumentError
 from kg.model import Document, Extraction
@@ -145,7 +145,7 @@ def _extract_one(task: tuple[Document, str, str | None]) -> ExtractResult:
     doc_id, ex, text, err = _extract(task)
     if ex is None or text is None or task[2] is None:
         return doc_id, ex, text, None, err
-    return doc_id, ex, text, payload_digest(_keep(task[2], ex, text)), err
+    return doc_id, ex, text, content_digest(_keep(task[2], ex, text)), err
 
 
 def _extract_sent(task: tuple[Document, str, str | None]) -> tuple[str, str | None, DocumentError | None]:

@@ -355,7 +355,7 @@ def test_outputs_made_of_the_rows_they_were_made_of_are_not_written_again(seeds_
     monkeypatch.setattr(kg.render, "write_views", stopped)
     with pytest.raises(RuntimeError):
         build([seeds_copy], out, Config())
-    assert not (out / ".cache" / "analysis-outputs.json").exists()
+    assert not (out / ".cache" / "manifest.json").exists()  # no record that the outputs are whole
     monkeypatch.undo()
     edited.write_text(text, encoding="utf-8")  # back to the first build's rows
     build([seeds_copy], out, Config())
@@ -397,7 +397,7 @@ def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy
     monkeypatch.setattr(kg.pipeline, "_write_rdf_files", stopped)
     with pytest.raises(RuntimeError):
         build([seeds_copy], out, Config())
-    assert not (out / ".cache" / "rdf-outputs.json").exists()
+    assert not (out / ".cache" / "manifest.json").exists()  # no record that the outputs are whole
     monkeypatch.undo()
     (seeds_copy / "003_faa050c178f4e7de.txt").write_text(text, encoding="utf-8")  # the graphs of the last whole build
     build([seeds_copy], out, Config())
