@@ -238,12 +238,12 @@ def chunk_key(extraction_digest: str, ex: Extraction, minter: Minter) -> str:
     keeps its graph), the base IRI, the corpus-wide names of its entities, and which
     corpus posts its links point to; and the code that writes it."""
     links = sorted(f"{u}\x01{minter.post_at(u)}" for u in _urls(ex) if minter.post_at(u))
-    parts = [_code(), extraction_digest, minter.base, minter.resolution.signature(ex.doc_id), *links]
+    parts = [code_digest(), extraction_digest, minter.base, minter.resolution.signature(ex.doc_id), *links]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @functools.cache
-def _code() -> str:
+def code_digest() -> str:
     """A digest of this package's code and the RDF libraries' versions."""
     from kg.kept import digest, package_files
 
@@ -539,5 +539,5 @@ def entity_iri_kinds() -> dict[str, str]:
 
 __all__ = [
     "CITO_PROPERTY", "Minter", "corpus_triples", "document_triples", "entity_iri_kinds", "integer", "iri",
-    "literal", "post_urls", "chunk_key",
+    "literal", "post_urls", "chunk_key", "code_digest",
 ]

@@ -246,7 +246,8 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
     was extracted, the corpus-wide names it uses and the code; the store is updated from a
     checkpoint of the previous one (or loaded anew when many graphs changed); ``kg.ttl``
     and ``kg.trig`` are joined from the cached graphs when some graph changed. Names
-    across documents are found on the whole corpus; the analysis, report and views are
+    across documents are found on the whole corpus, unless every document's extraction
+    is the last build's (then so are the graphs); the analysis, report and views are
     made on the whole corpus when the rows they read of some graph changed. A build whose
     inputs and options are those of the last complete build changes nothing; one that
     changes outputs first removes the manifest, which says what they were made of.
@@ -368,14 +369,66 @@ class _Build:
     def write_graph(self, items: list[tuple[Document, Extraction, str]], digests: dict[str, str]) -> set[str] | None:
         """Names across documents, the named graphs (cached), the store, Turtle, TriG;
         returns the documents whose JSON may have changed (``None``: all)."""
+        from kg.store import write_store_from
+
+        config, result, out = self.config, self.result, self.out
+        extractions = [ex for _, ex, _ in items]
+        # The names across documents and the graphs are a function of what was extracted,
+        # in corpus order, and of the code: when those are the last build's, so are the graphs.
+        key = _graphs_key([(d.id, digests[d.id]) for d, _, _ in items], config.base_iri)
+        chunks = self._graphs_made_before(key)
+        if chunks is not None:
+            changed: set[str] | None = set()
+            self.clock.lap("resolve")
+        else:
+            chunks, changed = self._make_graphs(items, digests)
+        # (in corpus order: the manifest's graph map is written sorted)
+        self.outputs["graphs"] = {"key": key, "files": [], "chunks": [c.key for c in chunks]}
+        result.triples = sum(c.triples for c in chunks)
+        result.graphs = {c.graph: c.key for c in chunks}
+        self.clock.lap("rdf")
+
+        previous = self.manifest.get("graphs") if self.manifest else None
+        # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
+        # the cache: reading and writing) are written in the background while the rest of
+        # the build goes on; they are waited for before the build ends. Neither is written
+        # again when every named graph is the last build's.
+        result.pending = [
+            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
+        files = [out / "kg.ttl", out / "kg.trig"]
+        key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode("utf-8")).hexdigest()[:32]
+        if self._made_before("rdf", key) is None:
+            result.pending.append(_Background("rdf", _write_rdf_files, out, chunks, config.base_iri))
+        self._made("rdf", key, files)
+        result.chunks = chunks
+        result.files += files
+        result.extractions = extractions
+        result.documents = len(items)
+        return changed
+
+    def _graphs_made_before(self, key: str) -> list[Any] | None:
+        """The last whole build's named graphs (from the cache), if it made them under ``key``."""
+        if self._made_before("graphs", key) is None:
+            return None
+        try:
+            keys = [str(k) for k in self.manifest["outputs"]["graphs"]["chunks"]]  # type: ignore[index]
+        except (KeyError, TypeError):
+            return None
+        chunks = [self.cache.load_chunk(k) for k in keys]
+        return chunks if chunks and all(chunks) else None  # type: ignore[return-value]
+
+    def _make_graphs(self, items: list[tuple[Document, Extraction, str]], digests: dict[str, str]
+                     ) -> tuple[list[Any], set[str] | None]:
+        """Names across documents, then each document's named graph (cached by
+        :func:`~kg.build.chunk_key`) and the graph of the corpus-wide descriptions; and the
+        documents whose graph is not one of the last build's (``None``: no last build)."""
         from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
         from kg.build import Minter, chunk_key, corpus_triples, post_urls
         from kg.export import serialize_graph
         from kg.resolve import resolve_corpus
-        from kg.store import write_store_from
         from kg.workers import make_chunks
 
-        cache, config, result, out = self.cache, self.config, self.result, self.out
+        cache, config = self.cache, self.config
         extractions = [ex for _, ex, _ in items]
         resolution = resolve_corpus(extractions)
         minter = Minter(config.base_iri, resolution, post_urls(extractions))
@@ -400,30 +453,10 @@ class _Build:
         # the chunks made just now were written by the workers: read only those
         chunks = [found[key] or cache.load_chunk(key) for key in (chunk_keys[ex.doc_id] for ex in extractions)]
         chunks.append(corpus)
-        result.triples = sum(c.triples for c in chunks)
-        result.graphs = {c.graph: c.key for c in chunks}
-        self.clock.lap("rdf")
-
-        previous = self.manifest.get("graphs") if self.manifest else None
-        # the documents whose named graph differs from the last build's
-        before = set((previous or {}).values())
-        changed = {doc for doc, key in chunk_keys.items() if key not in before} if self.manifest else None
-        # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
-        # the cache: reading and writing) are written in the background while the rest of
-        # the build goes on; they are waited for before the build ends. Neither is written
-        # again when every named graph is the last build's.
-        result.pending = [
-            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
-        files = [out / "kg.ttl", out / "kg.trig"]
-        key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode("utf-8")).hexdigest()[:32]
-        if self._made_before("rdf", key) is None:
-            result.pending.append(_Background("rdf", _write_rdf_files, out, chunks, config.base_iri))
-        self._made("rdf", key, files)
-        result.chunks = chunks
-        result.files += files
-        result.extractions = extractions
-        result.documents = len(items)
-        return changed
+        if not self.manifest:
+            return chunks, None
+        before = set(self.manifest.get("graphs", {}).values())
+        return chunks, {doc for doc, key in chunk_keys.items() if key not in before}
 
     def analyse(self) -> None:
         """Analysis from the rows each named graph gave (the same queries as on the store,
@@ -585,6 +618,15 @@ def _outputs_key(chunks: list[Any], documents: int, skipped: list[str]) -> str:
     h = digest(package_files(), OUTPUT_LIBRARIES)
     h.update(json.dumps([documents, skipped, [(c.graph, c.rows_digest) for c in chunks]]).encode("utf-8"))
     return h.hexdigest()[:32]
+
+
+def _graphs_key(extracted: list[tuple[str, str]], base_iri: str) -> str:
+    """What the named graphs are made of: each document's id and the digest of its
+    extraction's cache entry, in corpus order, the base IRI, and the code."""
+    from kg.build import code_digest
+
+    parts = [code_digest(), base_iri, *(f"{doc}\x01{digest}" for doc, digest in extracted)]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:

@@ -365,10 +365,16 @@ def test_outputs_made_of_the_rows_they_were_made_of_are_not_written_again(seeds_
 def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy, tmp_path, monkeypatch):
     """A named graph is keyed by what was extracted, not by the file's bytes: a page
     fetched again with other markup and the same text is extracted again, and then the
-    graph, the store, kg.ttl and kg.trig stay as they were. A build stopped while writing
-    kg.ttl leaves no record that it is whole."""
+    names across documents are not looked for again, and the graphs, the store, kg.ttl
+    and kg.trig stay as they were. A build stopped while writing kg.ttl leaves no record
+    that it is whole."""
     import kg.pipeline
+    import kg.resolve
     from tests.conftest import LEMIRE
+
+    resolved = []
+    resolve_corpus = kg.resolve.resolve_corpus
+    monkeypatch.setattr(kg.resolve, "resolve_corpus", lambda extractions: resolved.append(1) or resolve_corpus(extractions))
 
     page = seeds_copy / "page.html"
     shutil.copy(LEMIRE / "2006" / "10-23-nrc-sets-up-publication-rss-feeds-for-its-researchers.html", page)
@@ -381,6 +387,7 @@ def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy
     page.write_text(html + "\n<!-- fetched again -->\n", encoding="utf-8")
     again = build([seeds_copy], out, Config())
     assert again.extracted == 1 and not again.unchanged and again.graphs == first.graphs
+    assert len(resolved) == 1  # the first build's
     assert [p.stat().st_mtime_ns for p in rdf] == before and (out / "store").resolve() == store
     clean = tmp_path / "clean"
     build([seeds_copy], clean, Config())
@@ -397,6 +404,7 @@ def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy
     monkeypatch.setattr(kg.pipeline, "_write_rdf_files", stopped)
     with pytest.raises(RuntimeError):
         build([seeds_copy], out, Config())
+    assert len(resolved) == 3  # the clean build's, and this one's: a text changed
     assert not (out / ".cache" / "manifest.json").exists()  # no record that the outputs are whole
     monkeypatch.undo()
     (seeds_copy / "003_faa050c178f4e7de.txt").write_text(text, encoding="utf-8")  # the graphs of the last whole build
