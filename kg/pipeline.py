@@ -506,9 +506,10 @@ class _Build:
         result.stats = stats
 
     def _made_before(self, name: str, key: str) -> list[Path] | None:
-        """The files of output group ``name`` (``rdf``, ``analysis``) if the last whole build
-        made them under ``key`` and they are all still there. (A build stopped midway
-        leaves no manifest: its outputs are never taken for whole ones.)"""
+        """The files of output group ``name`` (``graphs``, which has none; ``rdf``;
+        ``analysis``) if the last whole build made them under ``key`` and they are all
+        still there. (A build stopped midway leaves no manifest: its outputs are never
+        taken for whole ones.)"""
         try:
             record = self.manifest["outputs"][name] if self.manifest else None
             files = [self.out / str(f) for f in record["files"]] if record and record["key"] == key else None
