@@ -375,15 +375,15 @@ class _Build:
         extractions = [ex for _, ex, _ in items]
         # The names across documents and the graphs are a function of what was extracted,
         # in corpus order, and of the code: when those are the last build's, so are the graphs.
-        key = _graphs_key([(d.id, digests[d.id]) for d, _, _ in items], config.base_iri)
-        chunks = self._graphs_made_before(key)
+        graphs_key = _graphs_key([(d.id, digests[d.id]) for d, _, _ in items], config.base_iri)
+        chunks = self._graphs_made_before(graphs_key)
         if chunks is not None:
             changed: set[str] | None = set()
             self.clock.lap("resolve")
         else:
             chunks, changed = self._make_graphs(items, digests)
         # (in corpus order: the manifest's graph map is written sorted)
-        self.outputs["graphs"] = {"key": key, "files": [], "chunks": [c.key for c in chunks]}
+        self.outputs["graphs"] = {"key": graphs_key, "files": [], "chunks": [c.key for c in chunks]}
         result.triples = sum(c.triples for c in chunks)
         result.graphs = {c.graph: c.key for c in chunks}
         self.clock.lap("rdf")
@@ -396,10 +396,10 @@ class _Build:
         result.pending = [
             _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
         files = [out / "kg.ttl", out / "kg.trig"]
-        key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode("utf-8")).hexdigest()[:32]
-        if self._made_before("rdf", key) is None:
+        rdf_key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode()).hexdigest()[:32]
+        if self._made_before("rdf", rdf_key) is None:
             result.pending.append(_Background("rdf", _write_rdf_files, out, chunks, config.base_iri))
-        self._made("rdf", key, files)
+        self._made("rdf", rdf_key, files)
         result.chunks = chunks
         result.files += files
         result.extractions = extractions
