@@ -410,3 +410,18 @@ def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy
     (seeds_copy / "003_faa050c178f4e7de.txt").write_text(text, encoding="utf-8")  # the graphs of the last whole build
     build([seeds_copy], out, Config())
     same_outputs(out, clean)
+
+
+def test_another_base_iri_gives_the_graph_of_a_clean_build(seeds_copy, tmp_path):
+    """The extractions stay (they do not depend on the base IRI), but every named graph is
+    made again under the new one: nothing of the last build's graphs is taken as it is."""
+    out = tmp_path / "out"
+    build([seeds_copy], out, Config())
+    other = Config(base_iri="https://other.example/kg/")
+    again = build([seeds_copy], out, other)
+    assert again.extracted == 0 and not again.unchanged
+    clean = tmp_path / "clean"
+    build([seeds_copy], clean, other)
+    same_outputs(out, clean)
+    trig = (out / "kg.trig").read_bytes()  # (the vocabulary, kg:, is not under the base)
+    assert b"<https://other.example/kg/graph/" in trig and b"https://kg.example/graph/" not in trig
