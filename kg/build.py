@@ -245,9 +245,9 @@ def chunk_key(extraction_digest: str, ex: Extraction, minter: Minter) -> str:
 @functools.cache
 def code_digest() -> str:
     """A digest of this package's code and the RDF libraries' versions."""
-    from kg.kept import digest, package_files
+    from kg.kept import RDF_LIBRARIES, package_digest
 
-    return digest(package_files(), ("pyoxigraph", "rdflib")).hexdigest()
+    return package_digest(RDF_LIBRARIES)
 
 
 def _urls(ex: Extraction) -> set[str]:

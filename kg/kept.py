@@ -68,6 +68,18 @@ def digest(modules: tuple[str, ...], libraries: tuple[str, ...]) -> Any:
     return hashlib.sha256(_code(modules, libraries).encode())
 
 
+#: The libraries whose versions the named graphs depend on.
+RDF_LIBRARIES = ("pyoxigraph", "rdflib")
+#: The libraries whose versions the analysis, the report and the views depend on.
+OUTPUT_LIBRARIES = ("networkx", "igraph", "scipy", "numpy", "jinja2", "markupsafe", "pyvis")
+
+
+def package_digest(libraries: tuple[str, ...] = ()) -> str:
+    """A digest of every source file of this package and the versions of ``libraries``:
+    what a value made by most of the package depends on."""
+    return digest(package_files(), libraries).hexdigest()
+
+
 @functools.cache
 def package_files() -> tuple[str, ...]:
     """Every source file of this package (code, templates, queries), for :func:`digest`
@@ -92,4 +104,4 @@ def _source(module: str) -> str:
     return hashlib.sha256((Path(__file__).parent / module).read_bytes()).hexdigest()
 
 
-__all__ = ["Kept", "digest", "package_files"]
+__all__ = ["OUTPUT_LIBRARIES", "RDF_LIBRARIES", "Kept", "digest", "package_digest", "package_files"]

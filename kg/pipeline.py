@@ -296,6 +296,7 @@ class _Build:
         """The corpus's documents, their unique names, and one digest of the inputs."""
         from kg.cache import inputs_digest
         from kg.config import PIPELINE_VERSION
+        from kg.kept import OUTPUT_LIBRARIES, RDF_LIBRARIES, package_digest
         from kg.workers import with_pipeline_built, worker_count
 
         config = self.config
@@ -309,7 +310,9 @@ class _Build:
             docs, problems, known = _read_files(files, problems, config.max_file_bytes, known)
         self.result.skipped = list(problems)
         names = _unique_names(docs)
-        settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}"
+        # (the code too: a build by other code, or with other libraries, is no unchanged build)
+        code = package_digest(RDF_LIBRARIES + OUTPUT_LIBRARIES)
+        settings = f"{PIPELINE_VERSION}|{config.extraction_digest()}|{config.base_iri}|{code}"
         inputs = inputs_digest(((f"{d.id}|{names[d.id]}|{d.source}", d.digest) for d in docs), settings)
         self.clock.lap("load")
         if known.now != known.before:
@@ -423,7 +426,7 @@ class _Build:
         :func:`~kg.build.chunk_key`) and the graph of the corpus-wide descriptions; and the
         documents whose graph is not one of the last build's (``None``: no last build)."""
         from kg.analyze.source import CORPUS_QUERIES, dumps, graph_rows
-        from kg.build import Minter, chunk_key, corpus_triples, post_urls
+        from kg.build import Minter, chunk_key, code_digest, corpus_triples, post_urls
         from kg.export import serialize_graph
         from kg.resolve import resolve_corpus
         from kg.workers import make_chunks
@@ -438,9 +441,9 @@ class _Build:
         todo = [(chunk_keys[ex.doc_id], ex, text) for _, ex, text in items if found[chunk_keys[ex.doc_id]] is None]
 
         def corpus_chunk() -> Any:
-            """The graph of the corpus-wide entity descriptions."""
+            """The graph of the corpus-wide entity descriptions, keyed by its triples and the code."""
             corpus = corpus_triples(resolution, minter)
-            key = "corpus-" + hashlib.sha256("\n".join(corpus).encode("utf-8")).hexdigest()[:24]
+            key = "corpus-" + hashlib.sha256("\n".join([code_digest(), *corpus]).encode("utf-8")).hexdigest()[:24]
             chunk = cache.load_chunk(key)
             if chunk is None:
                 serialised = serialize_graph(minter.corpus_graph(), corpus, config.base_iri)
@@ -606,15 +609,11 @@ def _read_stats(out: Path) -> dict[str, Any] | None:
     return stats if isinstance(stats, dict) else None
 
 
-#: The libraries whose versions the analysis, the report and the views depend on.
-OUTPUT_LIBRARIES = ("networkx", "igraph", "scipy", "numpy", "jinja2", "markupsafe", "pyvis")
-
-
 def _outputs_key(chunks: list[Any], documents: int, skipped: list[str]) -> str:
     """A digest of what stats.json, the report and the views are made of: the rows of
     every named graph (in order), the number of documents, the files skipped, this
     package's code and the libraries' versions."""
-    from kg.kept import digest, package_files
+    from kg.kept import OUTPUT_LIBRARIES, digest, package_files
 
     h = digest(package_files(), OUTPUT_LIBRARIES)
     h.update(json.dumps([documents, skipped, [(c.graph, c.rows_digest) for c in chunks]]).encode("utf-8"))

@@ -425,3 +425,30 @@ def test_another_base_iri_gives_the_graph_of_a_clean_build(seeds_copy, tmp_path)
     same_outputs(out, clean)
     trig = (out / "kg.trig").read_bytes()  # (the vocabulary, kg:, is not under the base)
     assert b"<https://other.example/kg/graph/" in trig and b"https://kg.example/graph/" not in trig
+
+
+def test_new_code_makes_the_graphs_again(seeds_copy, tmp_path, monkeypatch):
+    """A build by other code (here, one file of the package read as changed) is no
+    unchanged build: it keeps the extractions (cached by the pipeline's version) and
+    takes none of the last build's graphs as they are."""
+    import kg.build
+    import kg.kept
+
+    def forget() -> None:
+        kg.kept._code.cache_clear()
+        kg.build.code_digest.cache_clear()
+
+    out = tmp_path / "out"
+    first = build([seeds_copy], out, Config())
+    source = kg.kept._source
+    monkeypatch.setattr(kg.kept, "_source", lambda m: "changed" if m == "build.py" else source(m))
+    forget()
+    try:
+        again = build([seeds_copy], out, Config())
+        clean = build([seeds_copy], tmp_path / "clean", Config())
+    finally:
+        monkeypatch.undo()
+        forget()
+    assert not again.unchanged and again.extracted == 0
+    assert set(again.graphs) == set(first.graphs) and not set(again.graphs.values()) & set(first.graphs.values())
+    assert again.graphs == clean.graphs
