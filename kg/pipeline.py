@@ -55,7 +55,7 @@ class RunResult:
     stats: dict = field(default_factory=dict)
     #: documents extracted anew (the others came from the cache)
     extracted: int = 0
-    #: the last build's inputs and options were these: nothing was redone
+    #: the last build's inputs, options and code were these: nothing was redone
     unchanged: bool = False
     #: graph IRI -> the key of the cache entry it was loaded from
     graphs: dict[str, str] = field(default_factory=dict)
@@ -249,8 +249,8 @@ def build(paths: Iterable[Path], out: Path, config: Config, progress: Progress =
     across documents are found on the whole corpus, unless every document's extraction
     is the last build's (then so are the graphs); the analysis, report and views are
     made on the whole corpus when the rows they read of some graph changed. A build whose
-    inputs and options are those of the last complete build changes nothing; one that
-    changes outputs first removes the manifest, which says what they were made of.
+    inputs, options and code are those of the last complete build changes nothing; one
+    that changes outputs first removes the manifest, which says what they were made of.
     """
     paths = list(paths)
     with build_lock(out):
