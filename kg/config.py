@@ -54,8 +54,13 @@ class Config:
             raise ConfigError("max_concepts must be >= 0, max_file_bytes > 0 and workers >= 0")
 
     def extraction_digest(self) -> str:
-        """Digest of everything that changes the per-document extraction."""
-        key = {"version": PIPELINE_VERSION, "model": self.model, "max_concepts": self.max_concepts}
+        """Digest of everything that changes the per-document extraction besides the
+        document: the pipeline's version (its code), the options, and the data it reads
+        (:func:`kg.lexicon.data_digest`)."""
+        from kg.lexicon import data_digest
+
+        key = {"version": PIPELINE_VERSION, "model": self.model, "max_concepts": self.max_concepts,
+               "data": data_digest()}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
     def with_options(self, **options: Any) -> Config:

@@ -11,6 +11,7 @@ Nothing is read at import time; each loader is cached after its first call.
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,28 @@ class Entry:
 def ontology_path(*parts: str) -> Path:
     """A file of ``ontology/``: the installed copy, or the source tree's."""
     return bundled_path("ontology", *parts)
+
+
+#: The libraries whose data extraction reads: spaCy's tokenizer rules and stop words,
+#: gender-guesser's given names, wordfreq's word frequencies.
+DATA_LIBRARIES = ("spacy", "gender-guesser", "wordfreq")
+
+
+@functools.cache
+def data_digest() -> str:
+    """A digest of the data extraction reads: every file of ``ontology/lexicon/`` (which a
+    user may edit: the extractions cached before are then made again) and the versions of
+    :data:`DATA_LIBRARIES`."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    folder = ontology_path("lexicon")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(folder).as_posix()}\x00".encode())
+        h.update(path.read_bytes())
+        h.update(b"\x00")
+    h.update("|".join(f"{name}={version(name)}" for name in DATA_LIBRARIES).encode())
+    return h.hexdigest()
 
 
 @functools.cache

@@ -452,3 +452,39 @@ def test_new_code_makes_the_graphs_again(seeds_copy, tmp_path, monkeypatch):
     assert not again.unchanged and again.extracted == 0
     assert set(again.graphs) == set(first.graphs) and not set(again.graphs.values()) & set(first.graphs.values())
     assert again.graphs == clean.graphs
+
+
+def test_an_edited_lexicon_makes_the_extractions_again(seeds_copy, tmp_path):
+    """The lexicons of ontology/lexicon/ are data a user may edit: an organisation added
+    there is found by the next build, as by a clean one (the extractions cached before
+    were made without it). Run on a copy of the package and its ontology folder, so that
+    the edit stays there."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "kg", source / "kg", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "ontology", source / "ontology")
+
+    def kg_build(out):  # python -m kg, from the copy: it is first on the module path
+        done = subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_copy), "--out", str(out)], cwd=source,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+
+    def organisations(out):
+        return {o["name"] for p in (out / "extractions").glob("*.json")
+                for o in json.loads(p.read_text(encoding="utf-8"))["organisations"]}
+
+    out = tmp_path / "out"
+    kg_build(out)
+    assert "Fusion" not in organisations(out)  # "an invite to attend Fusion", a conference
+    with (source / "ontology" / "lexicon" / "organisations.ttl").open("a", encoding="utf-8") as fh:
+        fh.write('\nkgl:org-fusion-conference a org:Organization ;\n    skos:prefLabel "Fusion" ;\n'
+                 '    kg:category "event" .\n')
+    kg_build(out)
+    assert "Fusion" in organisations(out)
+    clean = tmp_path / "clean"
+    kg_build(clean)
+    same_outputs(out, clean)
