@@ -214,7 +214,8 @@ class Cache:
         (self.folder / "manifest.json").unlink(missing_ok=True)
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
-        write_text(self.folder / "manifest.json", json.dumps({"cache_version": CACHE_VERSION, **manifest}, indent=1, sort_keys=True))
+        """Write the manifest, its maps in their order (the graphs' is the corpus's)."""
+        write_text(self.folder / "manifest.json", json.dumps({"cache_version": CACHE_VERSION, **manifest}, indent=1))
 
     def load_files(self) -> dict[str, Any] | None:
         """What :meth:`save_files` kept (``None`` if missing, damaged or foreign)."""

@@ -332,7 +332,8 @@ class _Build:
         def progress(i: int, n: int) -> None:
             self.progress("extract", i, n)
 
-        keys = {d.id: extraction_key(d, config.extraction_digest()) for d in docs}
+        options = config.extraction_digest()
+        keys = {d.id: extraction_key(d, options) for d in docs}
         uncached = [(d, names[d.id], keys[d.id]) for d in docs if not cache.has_extraction(keys[d.id])]
         todo = _readable(uncached, config, result.skipped)
         extracting = extract_all(todo, config, progress, cache.folder, alongside=len(todo) < len(docs))
@@ -385,8 +386,7 @@ class _Build:
             self.clock.lap("resolve")
         else:
             chunks, changed = self._make_graphs(items, digests)
-        # (in corpus order: the manifest's graph map is written sorted)
-        self.outputs["graphs"] = {"key": graphs_key, "files": [], "chunks": [c.key for c in chunks]}
+        self._made("graphs", graphs_key, [])
         result.triples = sum(c.triples for c in chunks)
         result.graphs = {c.graph: c.key for c in chunks}
         self.clock.lap("rdf")
@@ -410,14 +410,11 @@ class _Build:
         return changed
 
     def _graphs_made_before(self, key: str) -> list[Any] | None:
-        """The last whole build's named graphs (from the cache), if it made them under ``key``."""
+        """The last whole build's named graphs (from the cache, in its order: the corpus's),
+        if it made them under ``key``."""
         if self._made_before("graphs", key) is None:
             return None
-        try:
-            keys = [str(k) for k in self.manifest["outputs"]["graphs"]["chunks"]]  # type: ignore[index]
-        except (KeyError, TypeError):
-            return None
-        chunks = [self.cache.load_chunk(k) for k in keys]
+        chunks = [self.cache.load_chunk(str(k)) for k in self.manifest.get("graphs", {}).values()]  # type: ignore[union-attr]
         return chunks if chunks and all(chunks) else None  # type: ignore[return-value]
 
     def _make_graphs(self, items: list[tuple[Document, Extraction, str]], digests: dict[str, str]
@@ -613,11 +610,10 @@ def _outputs_key(chunks: list[Any], documents: int, skipped: list[str]) -> str:
     """A digest of what stats.json, the report and the views are made of: the rows of
     every named graph (in order), the number of documents, the files skipped, this
     package's code and the libraries' versions."""
-    from kg.kept import OUTPUT_LIBRARIES, digest, package_files
+    from kg.kept import OUTPUT_LIBRARIES, package_digest
 
-    h = digest(package_files(), OUTPUT_LIBRARIES)
-    h.update(json.dumps([documents, skipped, [(c.graph, c.rows_digest) for c in chunks]]).encode("utf-8"))
-    return h.hexdigest()[:32]
+    parts = [package_digest(OUTPUT_LIBRARIES), documents, skipped, [(c.graph, c.rows_digest) for c in chunks]]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _graphs_key(extracted: list[tuple[str, str]], base_iri: str) -> str:

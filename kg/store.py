@@ -67,16 +67,17 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, str, Callable[[], byt
     previous = previous or {}
     wanted = {g: name for g, name, _ in parts}
     stale = sorted(g for g, name in previous.items() if wanted.get(g) != name)
-    fresh = [read for g, name, read in parts if previous.get(g) != name]
-    changed = len(set(stale) | {g for g, name in wanted.items() if previous.get(g) != name})
+    fresh = {g for g, name in wanted.items() if previous.get(g) != name}
+    changed = len(fresh.union(stale))
     if previous and changed <= RELOAD_SHARE * len(parts) and current.is_symlink() and (current.resolve() / "CURRENT").exists():
         source = current.resolve()
 
         def update(store: ox.Store) -> None:
             for graph in stale:
                 store.remove_graph(ox.NamedNode(graph))
-            for read in fresh:
-                store.load(read(), **_OWN_NQUADS)
+            for graph, _, read in parts:
+                if graph in fresh:
+                    store.load(read(), **_OWN_NQUADS)
 
         # A full compaction costs seconds on a large store; a few changed graphs leave a
         # small file that RocksDB folds in by itself once a few have gathered.

@@ -7,17 +7,18 @@ points to by that post's canonical URL.
 
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import quote, urlsplit
+
+from kg.memo import memoised
 
 _DEFAULT_PORTS = {"80", "443"}
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@memoised
 def url_key(url: str | None) -> str | None:
     """The comparison key of a web address, or ``None`` when it is not an http(s) URL
-    (cached: a link is looked up again for each document that makes it).
+    (memoised: a link is looked up again for each document that makes it).
 
     Scheme, ``www.``, the case of the host, a default port, a trailing slash and the
     fragment do not matter; the path's case and the query do.

@@ -80,7 +80,8 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None, args: tu
 
 
 #: ``(document id, extraction, text, digest, error)``: the digest is that of the extraction's
-#: cache entry (:func:`~kg.cache.read_extraction`; ``None`` for a document not cached).
+#: cache entry (:func:`~kg.cache.read_extraction`); ``None`` for a document extracted in
+#: this process without a cache key (in a pool, the payload sent back is digested).
 ExtractResult = tuple[str, Extraction | None, str | None, str | None, DocumentError | None]
 
 
