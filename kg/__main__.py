@@ -3,4 +3,5 @@ without loading the command-line framework (:mod:`kg.cliquery`)."""
 
 from kg.cliquery import entry
 
-entry()
+if __name__ == "__main__":  # not when a spawned worker process imports it
+    entry()

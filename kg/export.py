@@ -17,19 +17,21 @@ import functools
 import json
 import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.files import atomic_write
 from kg.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from kg.analyze import Analysis
+    from kg.cache import Chunk
 
 #: Formats of ``kg export`` for the RDF graph (GraphML and GEXF come from the analysis).
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
@@ -87,6 +89,20 @@ def prefix_header(base: str) -> bytes:
     b'@prefix cito: <http://purl.org/spar/cito/> .'
     """
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes_for(base).items()).encode("utf-8")
+
+
+def write_rdf_files(out: Path, chunks: Sequence[Chunk], base: str) -> None:
+    """``out/kg.ttl`` and ``out/kg.trig``, joined from the named graphs' Turtle bodies in
+    the cache, in order (each body read once for both; ``kg.ttl`` is replaced first)."""
+    header = prefix_header(base)
+    with atomic_write(out / "kg.trig", "wb") as trig, atomic_write(out / "kg.ttl", "wb") as ttl:
+        ttl.write(header)
+        trig.write(header)
+        for chunk in chunks:
+            body = chunk.turtle()
+            start, end = trig_block(chunk.graph)
+            ttl.write(body)
+            trig.writelines((start, body, end))
 
 
 def serialize_graph(graph: str, triples: list[str], base: str) -> tuple[bytes, bytes]:

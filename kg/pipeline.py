@@ -17,6 +17,7 @@ Outputs of ``kg build DIR``::
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.collector import collection_paused
 from kg.config import Config
@@ -33,6 +34,9 @@ from kg.corpus import KnownFiles, SourceFile, iter_files, load_corpus, load_file
 from kg.errors import KgError
 from kg.files import build_lock, write_text
 from kg.model import Document, Extraction
+
+if TYPE_CHECKING:
+    from kg.workers import Aside
 
 log = logging.getLogger(__name__)
 
@@ -60,33 +64,8 @@ class RunResult:
     #: graph IRI -> the key of the cache entry it was loaded from
     graphs: dict[str, str] = field(default_factory=dict)
     chunks: list[Any] = field(default_factory=list, repr=False)
-    #: the outputs being written in the background (:class:`_Background`)
-    pending: list[Any] = field(default_factory=list, repr=False)
-
-
-class _Background:
-    """A call run in a thread; :meth:`result` waits for it and re-raises its error."""
-
-    def __init__(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any):
-        import threading
-
-        self._value: Any = None
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                self._value = fn(*args, **kwargs)
-            except BaseException as err:  # re-raised in the calling thread
-                self._error = err
-
-        self._thread = threading.Thread(target=run, name=f"kg-{name}", daemon=True)
-        self._thread.start()
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+    #: the outputs being written meanwhile
+    pending: Aside | None = field(default=None, repr=False)
 
 
 class _Clock:
@@ -373,7 +352,9 @@ class _Build:
     def write_graph(self, items: list[tuple[Document, Extraction, str]], digests: dict[str, str]) -> set[str] | None:
         """Names across documents, the named graphs (cached), the store, Turtle, TriG;
         returns the documents whose JSON may have changed (``None``: all)."""
-        from kg.store import write_store_from
+        from kg.export import write_rdf_files
+        from kg.store import STORE_NAME, has_store, store_signature, write_store_from
+        from kg.workers import Aside
 
         config, result, out = self.config, self.result, self.out
         extractions = [ex for _, ex, _ in items]
@@ -392,16 +373,18 @@ class _Build:
         self.clock.lap("rdf")
 
         previous = self.manifest.get("graphs") if self.manifest else None
-        # The store (pyoxigraph releases the GIL) and the Turtle and TriG files (copied from
-        # the cache: reading and writing) are written in the background while the rest of
-        # the build goes on; they are waited for before the build ends. Neither is written
-        # again when every named graph is the last build's.
-        result.pending = [
-            _Background("store", write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)]
+        # The store and the Turtle and TriG files (copied from the cache) are written in
+        # other processes while the rest of the build goes on; they are waited for before
+        # the build ends. Neither is written again when every named graph is the last build's.
+        writers: list[tuple[Path, Callable[[], Any]]] = []
+        if not has_store(out, store_signature((c.graph, c.key) for c in chunks)):
+            writers.append((out / STORE_NAME, functools.partial(
+                write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)))
         files = [out / "kg.ttl", out / "kg.trig"]
         rdf_key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode()).hexdigest()[:32]
         if self._made_before("rdf", rdf_key) is None:
-            result.pending.append(_Background("rdf", _write_rdf_files, out, chunks, config.base_iri))
+            writers.append((files[0], functools.partial(write_rdf_files, out, chunks, config.base_iri)))
+        result.pending = Aside(writers)
         self._made("rdf", rdf_key, files)
         result.chunks = chunks
         result.files += files
@@ -526,14 +509,8 @@ class _Build:
         result, clock = self.result, self.clock
         result.files = written + result.files
         clock.lap("write-json")
-        errors = []
-        for pending in result.pending:  # all of them, so that none is left writing
-            try:
-                pending.result()
-            except BaseException as err:
-                errors.append(err)
-        if errors:
-            raise errors[0]
+        if result.pending is not None:
+            result.pending.wait()
         clock.lap("background")
         drop_stale_json(self.out / "extractions", written)
         self.cache.save_manifest({
@@ -623,23 +600,6 @@ def _graphs_key(extracted: list[tuple[str, str]], base_iri: str) -> str:
 
     parts = [code_digest(), base_iri, *(f"{doc}\x01{digest}" for doc, digest in extracted)]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _write_rdf_files(out: Path, chunks: list[Any], base_iri: str) -> None:
-    """``kg.ttl`` and ``kg.trig``, joined from the named graphs' Turtle in the cache (each
-    body read once for both; ``kg.ttl`` is replaced first)."""
-    from kg.export import prefix_header, trig_block
-    from kg.files import atomic_write
-
-    header = prefix_header(base_iri)
-    with atomic_write(out / "kg.trig", "wb") as trig, atomic_write(out / "kg.ttl", "wb") as ttl:
-        ttl.write(header)
-        trig.write(header)
-        for chunk in chunks:
-            body = chunk.turtle()
-            start, end = trig_block(chunk.graph)
-            ttl.write(body)
-            trig.writelines((start, body, end))
 
 
 def evaluate_documents(gold: Path, docs: list[Path] | None, pred: Path | None, config: Config,

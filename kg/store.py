@@ -62,7 +62,7 @@ def write_store_from(out: Path, parts: Sequence[tuple[str, str, Callable[[], byt
             more than :data:`RELOAD_SHARE` of them did; otherwise every graph is
             bulk-loaded.
     """
-    signature = hashlib.sha256("\n".join(f"{g} {name}" for g, name, _ in parts).encode()).hexdigest()[:16]
+    signature = store_signature((g, name) for g, name, _ in parts)
     current = out / STORE_NAME
     previous = previous or {}
     wanted = {g: name for g, name, _ in parts}
@@ -144,11 +144,23 @@ def _batches(reads: Iterable[Callable[[], bytes]]) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
+def store_signature(graphs: Iterable[tuple[str, str]]) -> str:
+    """What a store holds: its named graphs' IRIs and names, in order (as in
+    :func:`write_store_from`)."""
+    return hashlib.sha256("\n".join(f"{g} {name}" for g, name in graphs).encode()).hexdigest()[:16]
+
+
+def has_store(out: Path, signature: str) -> bool:
+    """Whether ``out/store`` is the store of that signature, whole."""
+    folder, link = out / f".{STORE_NAME}.{signature}", out / STORE_NAME
+    return link.is_symlink() and link.resolve() == folder.resolve() and (folder / "CURRENT").exists()
+
+
 def _swap_in(out: Path, signature: str, fill: Callable[[ox.Store], None], checkpoint_of: Path | None = None,
              compact: bool = True) -> Path:
     folder = out / f".{STORE_NAME}.{signature}"
     link = out / STORE_NAME
-    if link.is_symlink() and link.resolve() == folder.resolve() and (folder / "CURRENT").exists():
+    if has_store(out, signature):
         return folder
     if folder.exists():
         shutil.rmtree(folder)

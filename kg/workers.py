@@ -64,16 +64,21 @@ def fork_pool(workers: int, initializer: Callable[..., None] | None = None, args
 
 
 def _start_worker(parent: int, initializer: Callable[..., None] | None, args: tuple) -> None:
+    _die_with(parent)
+    if initializer is not None:
+        initializer(*args)
+
+
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends (on Linux; elsewhere, when its work is done)."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the build died before the line above
+    if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
-    if initializer is not None:
-        initializer(*args)
 
 
 # --- extraction ---------------------------------------------------------------------------
@@ -299,3 +304,76 @@ def make_chunks(tasks: Sequence[tuple[str, Extraction, str]], minter: Any, cache
         for i, _ in enumerate(done):
             progress(i, len(tasks))
     return value
+
+
+# --- writers --------------------------------------------------------------------------------
+
+
+class Aside:
+    """Calls run while this process goes on, each in a new Python process: the build's
+    writers (the store; ``kg.ttl`` and ``kg.trig``) while it analyses the graph.
+
+    Not threads: their Python parts (reading the named graphs from the cache, joining them
+    into batches and files) waited for the interpreter's lock, which the analysis held,
+    after each read and write, while a core idled. Not forked: a forked process that opens
+    a store hangs when its parent has opened one before (RocksDB's background threads are
+    not forked, and their locks stay taken). Not a ``multiprocessing`` spawn either, which
+    runs the caller's main script again in the new process. The calls are pickled to the
+    new process, which dies with this one (on Linux).
+    """
+
+    def __init__(self, calls: Sequence[tuple[Path, Callable[[], Any]]]):
+        """``calls``: each call, with the output it writes (named if its process fails)."""
+        import pickle
+        import subprocess
+
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self._running = [(output, subprocess.Popen([sys.executable, "-c", _ASIDE], stdin=subprocess.PIPE,
+                                                   stdout=subprocess.PIPE, env=env)) for output, _ in calls]
+        for (_, process), (_, call) in zip(self._running, calls):
+            with process.stdin as pipe:  # type: ignore[union-attr]
+                pipe.write(pickle.dumps((os.getpid(), pickle.dumps(call))))
+
+    def wait(self) -> None:
+        """Wait for every call, then raise the first error, if any (a call whose process
+        failed otherwise raises :class:`~kg.errors.GraphError` naming its output)."""
+        import pickle
+
+        from kg.errors import GraphError
+
+        errors: list[BaseException] = []
+        for output, process in self._running:  # all of them: none is left writing
+            with process.stdout as pipe:  # type: ignore[union-attr]
+                reply = pipe.read()
+            if process.wait() != 0:
+                errors.append(GraphError(f"not written: the process writing it ended abruptly (exit status "
+                                         f"{process.returncode})", path=output))
+            elif (error := pickle.loads(reply)) is not None:
+                errors.append(error)
+        if errors:
+            raise errors[0]
+
+
+#: What an :class:`Aside` process runs: it reads all it is sent before importing anything.
+_ASIDE = "import sys; sent = sys.stdin.buffer.read(); from kg.workers import run_aside; run_aside(sent)"
+
+
+def run_aside(sent: bytes) -> None:
+    """The work of an :class:`Aside` process: ``sent`` is the pickled ``(parent's process
+    id, pickled call)``; the call's error (or ``None``) goes back pickled on stdout."""
+    import pickle
+
+    parent, call = pickle.loads(sent)
+    _die_with(parent)
+    try:
+        pickle.loads(call)()
+        error = None
+    except BaseException as err:  # sent back, and raised there
+        error = err
+    try:
+        reply = pickle.dumps(error)
+    except Exception:  # noqa: BLE001 (an error that does not pickle: its message does)
+        from kg.errors import GraphError
+
+        reply = pickle.dumps(GraphError(f"{type(error).__name__}: {error}"))
+    sys.stdout.buffer.write(reply)

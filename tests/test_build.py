@@ -173,30 +173,59 @@ def test_turtle_of_terms_kg_build_never_writes_is_left_to_pyoxigraph(odd):
     assert turtle_body(lines, BASE) == pyoxigraph_turtle(lines)
 
 
-def test_a_failing_store_is_reported_once_the_turtle_is_written(seeds_copy, tmp_path, monkeypatch):
-    """The store and kg.ttl/kg.trig are written in background threads: when one fails, the
-    build still waits for the other, so that none is left half-written when it reports."""
+def _failing_store(*args, **kwargs):
+    from kg.errors import GraphError
+
+    raise GraphError("cannot write the store: disk full")
+
+
+def _slow_rdf_files(*args):
     import time
 
-    import kg.pipeline
+    import kg.export
+
+    time.sleep(0.5)
+    kg.export.write_rdf_files(*args)
+
+
+def _killed(*args):
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_failing_store_is_reported_once_the_turtle_is_written(seeds_copy, tmp_path, monkeypatch):
+    """The store and kg.ttl/kg.trig are written in processes of their own (each call
+    pickled: the replacements below are this module's functions, which the processes
+    import): when one fails, the build still waits for the other, so that none is left
+    half-written when it reports."""
+    import kg.export
     import kg.store
     from kg.config import Config
     from kg.errors import GraphError
     from kg.pipeline import build
 
-    def failing_store(*args, **kwargs):
-        raise GraphError("cannot write the store: disk full")
-
-    slow = kg.pipeline._write_rdf_files
-
-    def slow_rdf(*args):
-        time.sleep(0.5)
-        slow(*args)
-
-    monkeypatch.setattr(kg.store, "write_store_from", failing_store)
-    monkeypatch.setattr(kg.pipeline, "_write_rdf_files", slow_rdf)
+    monkeypatch.setattr(kg.store, "write_store_from", _failing_store)
+    monkeypatch.setattr(kg.export, "write_rdf_files", _slow_rdf_files)
     out = tmp_path / "out"
     with pytest.raises(GraphError, match="disk full"):
         build([seeds_copy], out, Config())
     assert (out / "kg.ttl").is_file() and (out / "kg.trig").is_file()
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_writer_that_dies_is_reported_naming_its_output(seeds_copy, tmp_path, monkeypatch):
+    """A writer's process killed (out of memory, say) fails the build with the file it
+    was writing, and leaves no record that the outputs are whole."""
+    import kg.export
+    from kg.config import Config
+    from kg.errors import GraphError
+    from kg.pipeline import build
+
+    monkeypatch.setattr(kg.export, "write_rdf_files", _killed)
+    out = tmp_path / "out"
+    with pytest.raises(GraphError, match="ended abruptly") as raised:
+        build([seeds_copy], out, Config())
+    assert raised.value.path == out / "kg.ttl"
+    assert not (out / ".cache" / "manifest.json").exists()

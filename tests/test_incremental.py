@@ -362,13 +362,20 @@ def test_outputs_made_of_the_rows_they_were_made_of_are_not_written_again(seeds_
     assert (out / "stats.json").read_bytes() == (clean / "stats.json").read_bytes()
 
 
+def _stopped_after_writing(*args):
+    import kg.export
+
+    kg.export.write_rdf_files(*args)
+    raise RuntimeError("stopped after writing kg.ttl")
+
+
 def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy, tmp_path, monkeypatch):
     """A named graph is keyed by what was extracted, not by the file's bytes: a page
     fetched again with other markup and the same text is extracted again, and then the
     names across documents are not looked for again, and the graphs, the store, kg.ttl
     and kg.trig stay as they were. A build stopped while writing kg.ttl leaves no record
     that it is whole."""
-    import kg.pipeline
+    import kg.export
     import kg.resolve
     from tests.conftest import LEMIRE
 
@@ -393,15 +400,9 @@ def test_a_page_whose_extraction_did_not_change_keeps_its_named_graph(seeds_copy
     build([seeds_copy], clean, Config())
     same_outputs(out, clean)
 
-    write_rdf_files = kg.pipeline._write_rdf_files
-
-    def stopped(*args, **kwargs):
-        write_rdf_files(*args, **kwargs)
-        raise RuntimeError("stopped after writing kg.ttl")
-
     text = (seeds_copy / "003_faa050c178f4e7de.txt").read_text(encoding="utf-8")
     edit_early_words(seeds_copy)
-    monkeypatch.setattr(kg.pipeline, "_write_rdf_files", stopped)
+    monkeypatch.setattr(kg.export, "write_rdf_files", _stopped_after_writing)  # (pickled to the writer's process)
     with pytest.raises(RuntimeError):
         build([seeds_copy], out, Config())
     assert len(resolved) == 3  # the clean build's, and this one's: a text changed
