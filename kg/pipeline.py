@@ -375,17 +375,18 @@ class _Build:
         previous = self.manifest.get("graphs") if self.manifest else None
         # The store and the Turtle and TriG files (copied from the cache) are written in
         # other processes while the rest of the build goes on; they are waited for before
-        # the build ends. Neither is written again when every named graph is the last build's.
+        # the build ends. Neither is written again when it holds these graphs already (the
+        # graphs' IRIs and keys say the base IRI too).
+        signature = store_signature(result.graphs.items())
         writers: list[tuple[Path, Callable[[], Any]]] = []
-        if not has_store(out, store_signature((c.graph, c.key) for c in chunks)):
+        if not has_store(out, signature):
             writers.append((out / STORE_NAME, functools.partial(
                 write_store_from, out, [(c.graph, c.key, c.nquads) for c in chunks], previous=previous)))
         files = [out / "kg.ttl", out / "kg.trig"]
-        rdf_key = hashlib.sha256(json.dumps([config.base_iri, list(result.graphs.items())]).encode()).hexdigest()[:32]
-        if self._made_before("rdf", rdf_key) is None:
+        if self._made_before("rdf", signature) is None:
             writers.append((files[0], functools.partial(write_rdf_files, out, chunks, config.base_iri)))
         result.pending = Aside(writers)
-        self._made("rdf", rdf_key, files)
+        self._made("rdf", signature, files)
         result.chunks = chunks
         result.files += files
         result.extractions = extractions

@@ -20,6 +20,8 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -324,9 +326,6 @@ class Aside:
 
     def __init__(self, calls: Sequence[tuple[Path, Callable[[], Any]]]):
         """``calls``: each call, with the output it writes (named if its process fails)."""
-        import pickle
-        import subprocess
-
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self._running = [(output, subprocess.Popen([sys.executable, "-c", _ASIDE], stdin=subprocess.PIPE,
                                                    stdout=subprocess.PIPE, env=env)) for output, _ in calls]
@@ -337,8 +336,6 @@ class Aside:
     def wait(self) -> None:
         """Wait for every call, then raise the first error, if any (a call whose process
         failed otherwise raises :class:`~kg.errors.GraphError` naming its output)."""
-        import pickle
-
         from kg.errors import GraphError
 
         errors: list[BaseException] = []
@@ -361,8 +358,6 @@ _ASIDE = "import sys; sent = sys.stdin.buffer.read(); from kg.workers import run
 def run_aside(sent: bytes) -> None:
     """The work of an :class:`Aside` process: ``sent`` is the pickled ``(parent's process
     id, pickled call)``; the call's error (or ``None``) goes back pickled on stdout."""
-    import pickle
-
     parent, call = pickle.loads(sent)
     _die_with(parent)
     try:
